@@ -1,0 +1,142 @@
+// Command spotray is a tray app for Spotify: it shows what is playing, says
+// when the song changes, and keeps a Spotify login fresh for scripts.
+//
+// Run without arguments for the tray; `spotray help` lists the commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/spotray/spotray/internal/config"
+)
+
+// version is set at release time with -ldflags "-X main.version=v1.2.3";
+// otherwise the module version from the build info is used.
+var version = ""
+
+const usage = `spotray: Spotify in your system tray, and a Spotify login for your scripts.
+
+Usage:
+  spotray                  run the tray app
+  spotray login            connect to Spotify in your browser (--no-browser: only print the URL)
+  spotray logout           forget the stored login
+  spotray token            print a valid access token, refreshed if needed
+  spotray refresh-token    print the stored refresh token
+  spotray status           show the configuration and the login
+  spotray now              print what is playing (--json: as JSON)
+  spotray demo             run the tray against a built-in simulated Spotify
+  spotray version          print the version
+  spotray help             show this help
+
+Settings live in config.toml in spotray's config directory (see spotray status);
+SPOTIFY_CLIENT_ID, SPOTIFY_CLIENT_SECRET and SPOTIFY_REDIRECT_URI override it.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// exitError carries an exit code other than 1 (2 for usage mistakes).
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func usageErrorf(format string, args ...any) error {
+	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
+}
+
+// run executes one command and returns the process exit code. Failures are
+// one line on stderr; a panic becomes such a line too, with the stack for a
+// bug report, instead of a crash dump aimed at developers.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "spotray: internal error: %v (please report it with this trace)\n%s", r, debug.Stack())
+			code = 1
+		}
+	}()
+	err := dispatch(ctx, args, stdout, stderr, getenv)
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(stderr, "spotray: %v\n", err)
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return 1
+}
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) == 0 {
+		return runTray(ctx, config.DefaultPaths(), getenv, stderr)
+	}
+	name, rest := args[0], args[1:]
+	fs := flag.NewFlagSet("spotray "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var noBrowser, asJSON bool
+	switch name {
+	case "login":
+		fs.BoolVar(&noBrowser, "no-browser", false, "print the login URL instead of opening a browser")
+	case "now":
+		fs.BoolVar(&asJSON, "json", false, "print JSON")
+	}
+	if err := fs.Parse(rest); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return &exitError{code: 2, err: err}
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("%s takes no arguments, got %q", name, fs.Arg(0))
+	}
+	cli := &cli{paths: config.DefaultPaths(), getenv: getenv, stdout: stdout, stderr: stderr}
+	switch name {
+	case "login":
+		return cli.login(ctx, noBrowser)
+	case "logout":
+		return cli.logout()
+	case "token":
+		return cli.token(ctx)
+	case "refresh-token":
+		return cli.refreshToken()
+	case "status":
+		return cli.status()
+	case "now":
+		return cli.now(ctx, asJSON)
+	case "demo":
+		return runDemo(ctx, stderr)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "spotray", buildVersion())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return usageErrorf("unknown command %q: run `spotray help` for the list", name)
+}
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}

@@ -1,0 +1,187 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/spotray/spotray/internal/atomicfile"
+)
+
+// fileSettings is config.toml as written by people. PollInterval accepts a
+// number of seconds or a duration string ("15s"), because both look natural.
+type fileSettings struct {
+	ClientID     string `toml:"client_id"`
+	ClientSecret string `toml:"client_secret"`
+	RedirectURI  string `toml:"redirect_uri"`
+	PollInterval any    `toml:"poll_interval"`
+}
+
+// FileError is a problem in config.toml, with the line when there is one.
+// The file is never rewritten after such an error: the user's text stays as
+// they left it.
+type FileError struct {
+	Path string
+	Line int // 0 when the problem is not tied to a line
+	Msg  string
+}
+
+func (e *FileError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
+}
+
+func readFile(path string, c *Config) error {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read config: %w", err)
+	}
+	var fs fileSettings
+	md, err := toml.Decode(string(data), &fs)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return &FileError{Path: path, Line: pe.Position.Line, Msg: pe.Message + " (the file was left unchanged)"}
+		}
+		return &FileError{Path: path, Msg: err.Error() + " (the file was left unchanged)"}
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String()
+		}
+		sort.Strings(keys)
+		return &FileError{Path: path, Line: lineOf(data, und[0].String()),
+			Msg: fmt.Sprintf("unknown setting %s (known: client_id, client_secret, redirect_uri, poll_interval)",
+				strings.Join(keys, ", "))}
+	}
+	c.ClientID = strings.TrimSpace(fs.ClientID)
+	c.ClientSecret = strings.TrimSpace(fs.ClientSecret)
+	if v := strings.TrimSpace(fs.RedirectURI); v != "" {
+		c.RedirectURI = v
+	}
+	if fs.PollInterval != nil {
+		d, err := parseInterval(fs.PollInterval)
+		if err != nil {
+			return &FileError{Path: path, Line: lineOf(data, "poll_interval"), Msg: err.Error()}
+		}
+		c.PollInterval = d
+	}
+	if c.ClientID != "" {
+		if err := ValidateClientID(c.ClientID); err != nil {
+			return &FileError{Path: path, Line: lineOf(data, "client_id"), Msg: err.Error()}
+		}
+	}
+	if err := ValidateRedirectURI(c.RedirectURI); err != nil {
+		return &FileError{Path: path, Line: lineOf(data, "redirect_uri"), Msg: err.Error()}
+	}
+	return nil
+}
+
+func parseInterval(v any) (time.Duration, error) {
+	var d time.Duration
+	switch v := v.(type) {
+	case int64:
+		d = time.Duration(v) * time.Second
+	case float64:
+		d = time.Duration(v * float64(time.Second))
+	case string:
+		var err error
+		if d, err = time.ParseDuration(v); err != nil {
+			return 0, fmt.Errorf("poll_interval = %q is not a duration: write seconds (10) or a duration (\"10s\")", v)
+		}
+	default:
+		return 0, fmt.Errorf("poll_interval must be seconds (10) or a duration (\"10s\")")
+	}
+	if d < MinPollInterval {
+		return 0, fmt.Errorf("poll_interval %v is below the minimum of %v: Spotify rate-limits apps that poll faster",
+			d, MinPollInterval)
+	}
+	return d, nil
+}
+
+// lineOf finds the line where key is set, so that errors found after
+// decoding still point at the right place.
+func lineOf(data []byte, key string) int {
+	for i, line := range strings.Split(string(data), "\n") {
+		if k, _, ok := strings.Cut(strings.TrimSpace(line), "="); ok && strings.TrimSpace(k) == key {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// Save writes c's client settings to path as a commented config.toml (0600,
+// atomically). It refuses to replace a file that does not parse, so that a
+// typo never costs the user the rest of what they wrote. The server URLs are
+// not saved: they are for tests and the demo and come from the environment.
+func Save(path string, c Config) error {
+	if exists(path) {
+		var probe Config
+		if err := readFile(path, &probe); err != nil {
+			return fmt.Errorf("not replacing config: %w", err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("save config: %w", err)
+	}
+	var b bytes.Buffer
+	b.WriteString("# spotray settings. Environment variables override them:\n")
+	b.WriteString("# SPOTIFY_CLIENT_ID, SPOTIFY_CLIENT_SECRET, SPOTIFY_REDIRECT_URI.\n\n")
+	b.WriteString("# Client ID of your Spotify app (" + DashboardURL + ", your app, Basic Information).\n")
+	fmt.Fprintf(&b, "client_id = %s\n\n", quote(c.ClientID))
+	b.WriteString("# Client secret: optional. Leave it out to log in with PKCE, which needs no secret\n")
+	b.WriteString("# on this computer.\n")
+	writeSetting(&b, "client_secret", quote(c.ClientSecret), c.ClientSecret == "")
+	b.WriteString("\n# Must be registered in the dashboard exactly as written here (Spotify refuses\n")
+	b.WriteString("# \"localhost\": use 127.0.0.1). Without a port, or with port 0, spotray takes any free\n")
+	b.WriteString("# port, which Spotify accepts when the URI is registered without a port.\n")
+	redirect := c.RedirectURI
+	if redirect == "" {
+		redirect = DefaultRedirectURI
+	}
+	writeSetting(&b, "redirect_uri", quote(redirect), redirect == DefaultRedirectURI)
+	b.WriteString("\n# Seconds between checks for a skipped track while music plays (minimum 2).\n")
+	b.WriteString("# spotray also checks right when a track should end, so a larger value costs little.\n")
+	interval := c.PollInterval
+	if interval == 0 {
+		interval = DefaultPollInterval
+	}
+	writeSetting(&b, "poll_interval", fmt.Sprint(interval.Seconds()), interval == DefaultPollInterval)
+	if err := atomicfile.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		return fmt.Errorf("save config: %w", err)
+	}
+	return nil
+}
+
+// writeSetting comments out a setting that holds its default, so the file
+// shows what can be set without pinning today's defaults forever.
+func writeSetting(b *bytes.Buffer, key, value string, isDefault bool) {
+	if isDefault {
+		b.WriteString("# ")
+	}
+	fmt.Fprintf(b, "%s = %s\n", key, value)
+}
+
+// quote renders s as a TOML basic string. JSON string syntax is a subset of
+// it once HTML escaping is off.
+func quote(s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(s)
+	return strings.TrimSuffix(b.String(), "\n")
+}

@@ -1,0 +1,157 @@
+// Package login connects spotray to the user's Spotify account: it runs a
+// short-lived web server on the loopback redirect URI, walks the user through
+// creating a Spotify app when no client ID is configured, sends the browser
+// to Spotify's consent page, and turns the answer into a stored token.
+//
+// Everything the browser sees is served by this package, so nothing a token
+// grants ever appears in a URL or a page: the authorization code arrives on
+// the callback, the exchange happens server side, and the page only says
+// whose account is connected.
+package login
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/spotray/spotray/internal/config"
+	"github.com/spotray/spotray/internal/tokens"
+)
+
+// DefaultTimeout bounds a login when Options.Timeout is zero: long enough to
+// create a Spotify app on the setup page, short enough that a forgotten
+// login does not keep a port open.
+const DefaultTimeout = 5 * time.Minute
+
+// Errors that end a login. Run wraps them with what happened and what to do,
+// so callers match them with errors.Is and show err.Error() to the user.
+var (
+	// ErrDeclined: the user pressed Cancel on Spotify's consent page.
+	ErrDeclined = errors.New("authorization declined on Spotify's consent page")
+	// ErrAuthorization: Spotify redirected back with an error other than a
+	// refusal by the user.
+	ErrAuthorization = errors.New("authorization refused by Spotify")
+	// ErrNoCode: the redirect from Spotify had the right state but no code.
+	ErrNoCode = errors.New("no authorization code in Spotify's redirect")
+	// ErrExchange: the token endpoint refused the code or could not be reached.
+	ErrExchange = errors.New("token exchange failed")
+	// ErrNotAllowed: Spotify issued a token but refuses the account's API
+	// calls, which for a development-mode app means the account is not on
+	// the app's allow-list. The token is not saved: it cannot be used.
+	ErrNotAllowed = errors.New("this Spotify account may not use the app")
+	// ErrTimeout: nothing completed the login before Options.Timeout.
+	ErrTimeout = errors.New("login timed out")
+	// ErrPortUnavailable: the redirect URI's port could not be bound.
+	ErrPortUnavailable = errors.New("callback port unavailable")
+)
+
+// Options configure one login.
+type Options struct {
+	// Paths locate config.toml (written by the setup page) and token.json.
+	Paths config.Paths
+	// Config may lack a client ID: then the setup page is served first.
+	Config config.Config
+	// ShowDialog asks Spotify to show the consent page even when the user
+	// has consented before, e.g. when reconnecting after a failure.
+	ShowDialog bool
+	// Open shows a URL to the user; nil means OpenBrowser.
+	Open func(url string)
+	// Out receives the URL to visit in case the browser does not open;
+	// nil means standard error.
+	Out io.Writer
+	// Timeout bounds the whole login; zero means DefaultTimeout.
+	Timeout time.Duration
+}
+
+// Result is a completed login.
+type Result struct {
+	// Token is the login as saved to token.json.
+	Token *tokens.Token
+	// Config is Options.Config with the client ID and secret entered on the
+	// setup page, if it was shown.
+	Config config.Config
+}
+
+// Run performs one login and returns once the token is saved, the login
+// failed, the timeout passed or ctx was canceled. The local web server is
+// closed before Run returns, whatever the outcome.
+func Run(ctx context.Context, o Options) (*Result, error) {
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.Out == nil {
+		o.Out = os.Stderr
+	}
+	if o.Open == nil {
+		o.Open = func(url string) {
+			if err := OpenBrowser(url); err != nil {
+				fmt.Fprintf(o.Out, "Could not start a browser: %v\n", err)
+			}
+		}
+	}
+	if o.Config.ClientID != "" {
+		if err := config.ValidateClientID(o.Config.ClientID); err != nil {
+			return nil, fmt.Errorf("login: %w", err)
+		}
+	}
+	rd, err := parseRedirect(o.Config.RedirectURI)
+	if err != nil {
+		return nil, fmt.Errorf("login: %w", err)
+	}
+	ln, err := net.Listen("tcp", rd.listenAddr())
+	if err != nil {
+		return nil, rd.listenError(err, o.Paths.ConfigFile())
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	f := newFlow(ctx, o, rd.site(ln.Addr().(*net.TCPAddr).Port))
+	srv := &http.Server{
+		Handler:           f,
+		ReadHeaderTimeout: 10 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelDebug),
+	}
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		srv.Serve(ln) // returns http.ErrServerClosed after Shutdown below
+	}()
+	defer func() {
+		// Cancel first so that an exchange still in flight gives up, then
+		// let the handler that ended the login finish writing its page.
+		cancel()
+		shutdown(srv)
+		<-served
+	}()
+
+	start := f.startURL()
+	fmt.Fprintf(o.Out, "Opening your browser... If it does not open, visit:\n  %s\n", start)
+	o.Open(start)
+
+	timer := time.NewTimer(o.Timeout)
+	defer timer.Stop()
+	select {
+	case <-f.done:
+	case <-timer.C:
+		f.finish(nil, fmt.Errorf("%w after %s: nothing came back from the browser; run `spotray login` again", ErrTimeout, o.Timeout))
+	case <-ctx.Done():
+		f.finish(nil, fmt.Errorf("login: %w", ctx.Err()))
+	}
+	return f.outcome()
+}
+
+// shutdown stops accepting connections and gives requests in flight a few
+// seconds to complete, then closes whatever is left.
+func shutdown(srv *http.Server) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		srv.Close()
+	}
+}

@@ -1,0 +1,69 @@
+// Package notify shows desktop notifications for spotray. On Linux it talks to
+// org.freedesktop.Notifications itself, over a private session-bus connection,
+// so that track changes replace each other instead of stacking up and so that
+// notification signals never reach the connection the tray icon relies on.
+// Elsewhere it uses github.com/gen2brain/beeep.
+package notify
+
+import (
+	"log/slog"
+	"sync"
+)
+
+// Notification is one message for the user.
+type Notification struct {
+	// Summary is the first line, shown as plain text.
+	Summary string
+	// Body is the detail text, plain text: characters the server would read
+	// as markup are escaped by the Notifier.
+	Body string
+	// Icon is the path of a PNG file (album art), or "" for the app icon.
+	Icon string
+	// Replace makes the notification take the place of the previous one that
+	// had Replace set, if it is still shown, so a run of track changes leaves
+	// one notification on screen.
+	Replace bool
+}
+
+// Notifier delivers notifications. Implementations are safe for concurrent use.
+type Notifier interface {
+	// Notify shows n. It returns an error when no notification service
+	// answers; it does not retry.
+	Notify(n Notification) error
+	// Close releases the connection to the notification service.
+	Close() error
+}
+
+// logged is a Notifier that reports a failing notification service once per
+// run of failures rather than on every track change.
+type logged struct {
+	next   Notifier
+	log    *slog.Logger
+	mu     sync.Mutex
+	failed bool
+}
+
+// Logged wraps n so that the first failure of a run of failures is logged at
+// Warn level and the first success after failures at Info level; failures in
+// between are not logged. The error is still returned, so callers can show
+// state, but they should not log it again.
+func Logged(n Notifier, log *slog.Logger) Notifier {
+	return &logged{next: n, log: log}
+}
+
+func (l *logged) Notify(n Notification) error {
+	err := l.next.Notify(n)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	switch {
+	case err != nil && !l.failed:
+		l.failed = true
+		l.log.Warn("desktop notifications unavailable; not reporting further failures until one succeeds", "err", err)
+	case err == nil && l.failed:
+		l.failed = false
+		l.log.Info("desktop notifications work again")
+	}
+	return err
+}
+
+func (l *logged) Close() error { return l.next.Close() }

@@ -1,0 +1,45 @@
+//go:build !linux
+
+package notify
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/gen2brain/beeep"
+)
+
+// New returns a Notifier that sends notifications as appName with appIcon
+// (the path of the app's PNG icon) whenever a notification has no icon of
+// its own. On this system notifications cannot replace each other: Replace
+// is ignored.
+func New(appName, appIcon string) (Notifier, error) {
+	if appName == "" {
+		return nil, errors.New("notifier: empty app name")
+	}
+	if appIcon == "" {
+		return nil, errors.New("notifier: empty app icon path")
+	}
+	abs, err := filepath.Abs(appIcon)
+	if err != nil {
+		return nil, fmt.Errorf("notifier: app icon: %w", err)
+	}
+	beeep.AppName = appName
+	return &beeepNotifier{appIcon: abs}, nil
+}
+
+type beeepNotifier struct{ appIcon string }
+
+func (b *beeepNotifier) Notify(n Notification) error {
+	icon := n.Icon
+	if icon == "" {
+		icon = b.appIcon
+	}
+	if err := beeep.Notify(n.Summary, n.Body, icon); err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
+	return nil
+}
+
+func (b *beeepNotifier) Close() error { return nil }

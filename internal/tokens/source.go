@@ -1,0 +1,224 @@
+package tokens
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+const (
+	// minValidity is how long a returned access token stays valid at least,
+	// so that a request started with it does not meet an expired token.
+	minValidity = 60 * time.Second
+
+	// refreshTimeout bounds one refresh, so that a token endpoint that never
+	// answers cannot hang the tray (which holds the lock meanwhile).
+	refreshTimeout = 30 * time.Second
+
+	// defaultLifetime is Spotify's documented access token lifetime, assumed
+	// when a refresh response does not say.
+	defaultLifetime = time.Hour
+)
+
+// Source hands out valid access tokens from a Store, refreshing them through
+// Spotify's token endpoint when needed. Any number of Sources, in any number
+// of processes, may share one Store: refreshes are serialized by the Store's
+// lock and each refresh re-reads the file first, so a single-use refresh
+// token is spent only once.
+type Source struct {
+	Store    *Store
+	OAuth    *oauth2.Config   // from config.Config.OAuth2()
+	ClientID string           // a stored token for another client ID counts as not logged in
+	Now      func() time.Time // nil means time.Now
+}
+
+func (s *Source) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
+// Token returns the stored login with an access token valid for at least
+// another minute, refreshing it if needed. The HTTP client for the refresh is
+// taken from ctx (oauth2.HTTPClient) when set.
+func (s *Source) Token(ctx context.Context) (*Token, error) {
+	t, err := s.load()
+	if err != nil {
+		return nil, err
+	}
+	if s.fresh(t) {
+		return t, nil
+	}
+	return s.refresh(ctx, func(t *Token) bool { return !s.fresh(t) })
+}
+
+// Refresh is for an access token that the API rejected (HTTP 401) before its
+// expiry. It refreshes unless the stored access token is already another,
+// still fresh one: then some other caller refreshed meanwhile.
+func (s *Source) Refresh(ctx context.Context, rejected string) (*Token, error) {
+	return s.refresh(ctx, func(t *Token) bool { return t.AccessToken == rejected || !s.fresh(t) })
+}
+
+// AccessToken implements spotify.TokenSource.
+func (s *Source) AccessToken(ctx context.Context) (string, error) {
+	t, err := s.Token(ctx)
+	if err != nil {
+		return "", err
+	}
+	return t.AccessToken, nil
+}
+
+// RefreshAccessToken implements spotify.TokenSource.
+func (s *Source) RefreshAccessToken(ctx context.Context, rejected string) (string, error) {
+	t, err := s.Refresh(ctx, rejected)
+	if err != nil {
+		return "", err
+	}
+	return t.AccessToken, nil
+}
+
+func (s *Source) fresh(t *Token) bool {
+	return t.Expiry.Sub(s.now()) >= minValidity
+}
+
+// load reads the stored login and rejects one made for another client ID:
+// Spotify would refuse its refresh token with invalid_grant, and the login
+// belongs to whoever configured that other app.
+func (s *Source) load() (*Token, error) {
+	t, err := s.Store.Load()
+	if err != nil {
+		return nil, err
+	}
+	if t.ClientID != s.ClientID {
+		return nil, fmt.Errorf("stored login belongs to client ID %s, not the configured one: %w",
+			abbreviate(t.ClientID), ErrNotLoggedIn)
+	}
+	return t, nil
+}
+
+// abbreviate names a client ID recognizably without spelling it out.
+func abbreviate(id string) string {
+	if id == "" {
+		return "(none)"
+	}
+	if len(id) > 4 {
+		return id[:4] + "…"
+	}
+	return id
+}
+
+// refresh re-reads the login under the lock and refreshes it if need still
+// says so once the lock is held.
+func (s *Source) refresh(ctx context.Context, need func(*Token) bool) (*Token, error) {
+	unlock, err := s.Store.Lock(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("refresh access token: %w", err)
+	}
+	defer unlock()
+	old, err := s.load()
+	if err != nil {
+		return nil, err
+	}
+	if !need(old) {
+		return old, nil
+	}
+	t, err := s.exchange(ctx, old)
+	if err != nil {
+		return s.failed(old, need, err)
+	}
+	if err := s.Store.Save(t); err != nil {
+		return nil, fmt.Errorf("refresh access token: %w", err)
+	}
+	return t, nil
+}
+
+// exchange spends old's refresh token. The result carries over what Spotify
+// does not repeat: the login's identity, and the refresh token itself when
+// the response omits a new one.
+func (s *Source) exchange(ctx context.Context, old *Token) (*Token, error) {
+	ctx, cancel := context.WithTimeout(ctx, refreshTimeout)
+	defer cancel()
+	start := s.now()
+	ot, err := s.OAuth.TokenSource(ctx, &oauth2.Token{RefreshToken: old.RefreshToken}).Token()
+	if err != nil {
+		return nil, err
+	}
+	t := *old
+	t.AccessToken = ot.AccessToken
+	if ot.RefreshToken != "" {
+		t.RefreshToken = ot.RefreshToken
+	}
+	if ot.TokenType != "" {
+		t.TokenType = ot.TokenType
+	}
+	if scope, _ := ot.Extra("scope").(string); scope != "" {
+		t.Scope = scope
+	}
+	// Measured from before the request, with our clock rather than
+	// x/oauth2's, so that the expiry errs early and tests control it.
+	lifetime := defaultLifetime
+	if ot.ExpiresIn > 0 {
+		lifetime = time.Duration(ot.ExpiresIn) * time.Second
+	}
+	t.Expiry = start.Add(lifetime)
+	return &t, nil
+}
+
+// failed handles a refresh the token endpoint did not grant. Only
+// invalid_grant ends the login; any other failure (network, 5xx,
+// invalid_client, timeout) may pass, so the stored login stays untouched.
+func (s *Source) failed(old *Token, need func(*Token) bool, err error) (*Token, error) {
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) {
+		return nil, fmt.Errorf("refresh access token: %w", err)
+	}
+	err = &endpointError{re}
+	if re.ErrorCode != "invalid_grant" {
+		return nil, fmt.Errorf("refresh access token: %w", err)
+	}
+	// A login (which does not take the lock) may have saved a new token
+	// while this refresh was rejected: never remove that one.
+	cur, lerr := s.load()
+	switch {
+	case lerr != nil:
+		// Gone or unusable already: nothing left to remove.
+	case cur.RefreshToken != old.RefreshToken:
+		if !need(cur) {
+			return cur, nil
+		}
+		return nil, fmt.Errorf("refresh access token: %w", err)
+	default:
+		if rerr := s.Store.Remove(); rerr != nil {
+			return nil, fmt.Errorf("refresh access token: %w (and %w)", ErrLoginEnded, rerr)
+		}
+	}
+	return nil, fmt.Errorf("refresh access token: %w (%w)", ErrLoginEnded, err)
+}
+
+// endpointError says on one line what the token endpoint answered; x/oauth2's
+// own message appends the whole response body.
+type endpointError struct {
+	re *oauth2.RetrieveError
+}
+
+func (e *endpointError) Error() string {
+	status := "no response"
+	if e.re.Response != nil {
+		status = "HTTP " + e.re.Response.Status
+	}
+	switch {
+	case e.re.ErrorCode == "":
+		return "token endpoint answered " + status
+	case e.re.ErrorDescription == "":
+		return fmt.Sprintf("Spotify answered %s (%s)", e.re.ErrorCode, status)
+	default:
+		return fmt.Sprintf("Spotify answered %s: %s (%s)", e.re.ErrorCode, e.re.ErrorDescription, status)
+	}
+}
+
+// Unwrap gives callers the *oauth2.RetrieveError.
+func (e *endpointError) Unwrap() error { return e.re }
