@@ -1,12 +1,16 @@
 package desktoptest_test
 
 import (
+	"os"
+	"os/exec"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/godbus/dbus/v5"
 
 	"github.com/spotray/spotray/internal/desktoptest"
+	"github.com/spotray/spotray/internal/testenv"
 )
 
 func TestNotificationServerRecordsCalls(t *testing.T) {
@@ -137,4 +141,23 @@ func equal(a, b any) bool {
 		return ok && slices.Equal(as, bs)
 	}
 	return a == b
+}
+
+func TestXvfbClipboard(t *testing.T) {
+	display := desktoptest.StartXvfb(t)
+	testenv.Require(t, "xclip")
+	if got := desktoptest.Clipboard(t, display); got != "" {
+		t.Errorf("fresh display has clipboard %q", got)
+	}
+	// Copy as atotto/clipboard does: xclip -in, which forks a process that
+	// keeps the selection; the cleanup of StartXvfb must end it.
+	copyCmd := exec.Command("xclip", "-in", "-selection", "clipboard")
+	copyCmd.Env = append(os.Environ(), "DISPLAY="+display)
+	copyCmd.Stdin = strings.NewReader("Song & <Artist> _x_")
+	if out, err := copyCmd.CombinedOutput(); err != nil {
+		t.Fatalf("xclip -in: %v: %s", err, out)
+	}
+	if got := desktoptest.Clipboard(t, display); got != "Song & <Artist> _x_" {
+		t.Errorf("Clipboard() = %q", got)
+	}
 }

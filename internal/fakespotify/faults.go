@@ -1,10 +1,10 @@
 package fakespotify
 
 import (
+	"bytes"
 	"cmp"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"time"
 )
@@ -13,13 +13,16 @@ import (
 type FaultKind int
 
 const (
+	// FaultNone serves normally.
 	FaultNone FaultKind = iota
 	// FaultStatus answers Fault.Status (default 503) with Spotify's error JSON.
 	FaultStatus
 	// FaultHang holds the request until its context ends, the fault is
 	// cleared (then it is served normally) or the server closes.
 	FaultHang
-	// FaultReset closes the connection with a TCP reset, no response.
+	// FaultReset closes the connection with a TCP reset, no response. Go's
+	// http.Transport retries a GET reset on a reused keep-alive connection
+	// once, so such a request can count twice against Fault.Times.
 	FaultReset
 	// FaultTruncatedJSON serves the normal response cut in half (a 200 with
 	// half a JSON document when the normal answer has no body).
@@ -59,8 +62,22 @@ func (s *Server) SetAPIFault(f Fault) { s.setFault(apiTarget, f) }
 // SetTokenFault makes every /api/token request misbehave as f says.
 func (s *Server) SetTokenFault(f Fault) { s.setFault(tokenTarget, f) }
 
+// setFault replaces t's fault; requests hanging on the old one go on to the
+// new one.
+func (s *Server) setFault(t target, f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults[t] = f
+	s.releaseLocked()
+}
+
 // ClearFaults ends every fault and lets hanging requests proceed.
-func (s *Server) ClearFaults() { s.clearFaults() }
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = [targets]Fault{}
+	s.releaseLocked()
+}
 
 // target is an endpoint group a fault applies to.
 type target int
@@ -70,22 +87,6 @@ const (
 	tokenTarget
 	targets
 )
-
-func (s *Server) setFault(t target, f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults[t] = f
-	if f.Kind != FaultHang {
-		s.releaseLocked()
-	}
-}
-
-func (s *Server) clearFaults() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = [targets]Fault{}
-	s.releaseLocked()
-}
 
 // consumeFaultLocked counts one affected request against Fault.Times.
 func (s *Server) consumeFaultLocked(t target) {
@@ -132,9 +133,9 @@ func (s *Server) withFault(t target, w http.ResponseWriter, r *http.Request, nex
 	case FaultReset:
 		resetConnection(w)
 	case FaultTruncatedJSON:
-		rec := httptest.NewRecorder()
+		rec := &recorder{header: w.Header()}
 		next(rec, r)
-		body := rec.Body.Bytes()
+		body := rec.body.Bytes()
 		if len(body) < 2 {
 			body = []byte(truncatedFill)
 		}
@@ -172,3 +173,14 @@ func resetConnection(w http.ResponseWriter) {
 	}
 	_ = conn.Close()
 }
+
+// recorder keeps a response body so a fault can cut it; headers go straight
+// to the real response and the status is dropped in favour of 200.
+type recorder struct {
+	header http.Header
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
+func (r *recorder) WriteHeader(int)             {}

@@ -30,7 +30,7 @@ const (
 	FixtureMeNullName = "zmb3-spotify/current_user_from_user_test_go.json"
 )
 
-// Fixture returns the file name (relative to testdata) for tests. An unknown
+// Fixture returns the contents of testdata/name, for tests. An unknown
 // name is a mistake in the calling test, so it panics like regexp.MustCompile.
 func Fixture(name string) []byte {
 	b, err := testdata.ReadFile("testdata/" + name)

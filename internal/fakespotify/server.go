@@ -3,7 +3,6 @@ package fakespotify
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -69,15 +68,15 @@ const loginMonths = 6
 // default app, single-use refresh tokens, one-hour access tokens, the real
 // clock and nothing playing.
 type Options struct {
-	Apps        []App // nil: one app with DefaultClientID, DefaultRedirectURI, no secret
-	AutoApprove bool  // /authorize redirects at once instead of showing the consent page
-	Rotation    Rotation
+	Apps        []App    // nil: one app with DefaultClientID, DefaultRedirectURI, no secret
+	AutoApprove bool     // /authorize redirects at once instead of showing the consent page
+	Rotation    Rotation // what refreshing does to the refresh token
 	// AccessTokenTTL is expires_in; 0 means one hour.
 	AccessTokenTTL time.Duration
 	// Now is the clock for token expiry, login end and playlist progress;
 	// nil means time.Now.
 	Now  func() time.Time
-	User User
+	User User // who /v1/me says is logged in
 }
 
 // Token is what a successful grant hands out, for tests that need a logged-in
@@ -280,7 +279,8 @@ func (s *Server) LastAuthorize() url.Values {
 	if s.lastAuth == nil {
 		return nil
 	}
-	return url.Values(maps.Clone(map[string][]string(s.lastAuth)))
+	q, _ := url.ParseQuery(s.lastAuth.Encode()) // a deep copy; Encode's output always parses
+	return q
 }
 
 // releaseLocked lets hanging requests go; s.mu must be held.

@@ -10,10 +10,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"golang.org/x/oauth2"
 
@@ -98,12 +98,14 @@ func (f *flow) authorizeURLLocked() string {
 	if f.showDialog {
 		opts = append(opts, oauth2.SetAuthURLParam("show_dialog", "true"))
 	}
-	return f.oauthLocked().AuthCodeURL(f.state, opts...)
+	return oauthConfig(f.cfg, f.site).AuthCodeURL(f.state, opts...)
 }
 
-func (f *flow) oauthLocked() *oauth2.Config {
-	oc := f.cfg.OAuth2()
-	oc.RedirectURL = f.site.redirectURI
+// oauthConfig is cfg's OAuth client with the redirect URI actually served,
+// which carries the bound port when the configured one left it open.
+func oauthConfig(cfg config.Config, s site) *oauth2.Config {
+	oc := cfg.OAuth2()
+	oc.RedirectURL = s.redirectURI
 	return oc
 }
 
@@ -190,8 +192,11 @@ func (f *flow) complete(cfg config.Config, q url.Values) (int, message) {
 			return f.fail(http.StatusForbidden, msgDeclined, ErrDeclined)
 		}
 		m := msgAuthError
-		m.Detail = e
-		return f.fail(http.StatusBadRequest, m, fmt.Errorf("%w: %s", ErrAuthorization, e))
+		m.Detail = clean(e)
+		if d := q.Get("error_description"); d != "" {
+			m.Detail += ": " + clean(d)
+		}
+		return f.fail(http.StatusBadRequest, m, fmt.Errorf("%w: %s", ErrAuthorization, m.Detail))
 	}
 	code := q.Get("code")
 	if code == "" {
@@ -203,7 +208,7 @@ func (f *flow) complete(cfg config.Config, q url.Values) (int, message) {
 	tok, err := f.exchange(ctx, cfg, code)
 	if err != nil {
 		m := exchangeMessage(err, f.site)
-		return f.fail(http.StatusBadGateway, m, fmt.Errorf("%w: %s", ErrExchange, joinSentences(m.Detail, m.Hint)))
+		return f.fail(http.StatusBadGateway, m, fmt.Errorf("%w: %s", ErrExchange, m.summary()))
 	}
 
 	user, err := accountName(ctx, cfg, tok.AccessToken)
@@ -212,7 +217,7 @@ func (f *flow) complete(cfg config.Config, q url.Values) (int, message) {
 	case errors.As(err, &apiErr) && apiErr.Status == http.StatusForbidden:
 		m := msgNotAllowed
 		m.Detail = apiErr.Message
-		return f.fail(http.StatusForbidden, m, fmt.Errorf("%w: %s", ErrNotAllowed, m.Hint))
+		return f.fail(http.StatusForbidden, m, fmt.Errorf("%w: %s", ErrNotAllowed, m.summary()))
 	case err != nil:
 		// The token itself is good: the player endpoints may well work
 		// even if the profile could not be read just now.
@@ -224,10 +229,7 @@ func (f *flow) complete(cfg config.Config, q url.Values) (int, message) {
 
 // exchange trades the code for tokens at Spotify's token endpoint.
 func (f *flow) exchange(ctx context.Context, cfg config.Config, code string) (*tokens.Token, error) {
-	f.mu.Lock()
-	oc := f.oauthLocked()
-	f.mu.Unlock()
-	oc = cfgOAuth(oc, cfg, f.site)
+	oc := oauthConfig(cfg, f.site)
 	var opts []oauth2.AuthCodeOption
 	if cfg.ClientSecret == "" {
 		opts = append(opts, oauth2.VerifierOption(f.verifier))
@@ -238,7 +240,7 @@ func (f *flow) exchange(ctx context.Context, cfg config.Config, code string) (*t
 		return nil, err
 	}
 	if t.RefreshToken == "" {
-		return nil, errors.New("Spotify's answer had no refresh token")
+		return nil, errors.New("the token endpoint's answer had no refresh token")
 	}
 	scope, _ := t.Extra("scope").(string)
 	return &tokens.Token{
@@ -355,7 +357,7 @@ func (f *flow) saveSetup(w http.ResponseWriter, r *http.Request) {
 	}
 	cfg := f.cfg
 	cfg.ClientID, cfg.ClientSecret = id, secret
-	err := saveConfig(f.paths, cfg)
+	err := config.Save(f.paths.ConfigFile(), cfg)
 	if err == nil {
 		f.cfg = cfg
 	}
@@ -380,13 +382,23 @@ func (f *flow) sameOrigin(r *http.Request) bool {
 	return s == "" || s == "same-origin"
 }
 
-// saveConfig writes config.toml, creating the directory private to the user
-// like the token's.
-func saveConfig(p config.Paths, c config.Config) error {
-	if err := os.MkdirAll(p.ConfigDir, 0o700); err != nil {
-		return fmt.Errorf("save config: %w", err)
+// maxText bounds text from elsewhere (the callback's query, Spotify's
+// error descriptions) shown on a page or in an error.
+const maxText = 300
+
+// clean makes text from elsewhere fit for a page and a terminal: one line,
+// no control characters (escape sequences), at most maxText runes.
+func clean(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	if r := []rune(s); len(r) > maxText {
+		s = string(r[:maxText]) + "…"
 	}
-	return config.Save(p.ConfigFile(), c)
+	return strings.TrimSpace(s)
 }
 
 // joinSentences joins non-empty parts into one line of text.

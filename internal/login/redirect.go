@@ -18,9 +18,10 @@ type redirect struct {
 }
 
 // parseRedirect checks that raw (empty means config.DefaultRedirectURI) can
-// receive the callback on this computer. A URI without a port, or with port
-// 0, means "any free port": Spotify accepts any port for a loopback URI
-// registered without one.
+// receive the callback on this computer: config.ValidateRedirectURI admits
+// only http://127.0.0.1 with a path, which this package can serve. A URI
+// without a port, or with port 0, means "any free port": Spotify accepts any
+// port for a loopback URI registered without one.
 func parseRedirect(raw string) (redirect, error) {
 	if raw == "" {
 		raw = config.DefaultRedirectURI
@@ -28,16 +29,9 @@ func parseRedirect(raw string) (redirect, error) {
 	if err := config.ValidateRedirectURI(raw); err != nil {
 		return redirect{}, fmt.Errorf("redirect URI: %w", err)
 	}
-	u, err := url.Parse(raw)
+	u, err := url.Parse(raw) // cannot fail after ValidateRedirectURI
 	if err != nil {
 		return redirect{}, fmt.Errorf("redirect URI: %w", err)
-	}
-	ip := net.ParseIP(u.Hostname())
-	if u.Scheme != "http" || ip == nil || !ip.IsLoopback() {
-		return redirect{}, fmt.Errorf("redirect URI %q: spotray receives the login on this computer, so it must look like %s", raw, config.DefaultRedirectURI)
-	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return redirect{}, fmt.Errorf("redirect URI %q: must not have a query, a fragment or a user name", raw)
 	}
 	port := u.Port()
 	return redirect{raw: raw, u: u, anyPort: port == "" || port == "0"}, nil
@@ -56,14 +50,18 @@ func (r redirect) listenAddr() string {
 
 // listenError explains a failed listen in terms of what the user can change.
 func (r redirect) listenError(err error, configFile string) error {
-	example := url.URL{Scheme: "http", Host: net.JoinHostPort(r.u.Hostname(), "8975"), Path: r.u.Path}
+	if r.anyPort {
+		return fmt.Errorf("%w: %w", ErrPortUnavailable, err)
+	}
+	example := *r.u
+	example.Host = net.JoinHostPort(r.u.Hostname(), "8975")
 	if r.u.Port() == "8975" {
 		example.Host = net.JoinHostPort(r.u.Hostname(), "8976")
 	}
-	return fmt.Errorf("%w: %w\nAnother program (or another spotray login) is using port %s. "+
-		"Choose another port with redirect_uri in %s or SPOTIFY_REDIRECT_URI, for example %s, "+
-		"and add exactly the same URI to your app at https://developer.spotify.com/dashboard",
-		ErrPortUnavailable, err, r.u.Port(), configFile, example.String())
+	return fmt.Errorf("%w: %w; another program (or another spotray login) is using port %s: "+
+		"choose another port with redirect_uri in %s or %s (for example %s) "+
+		"and add exactly the same redirect URI to your app at %s",
+		ErrPortUnavailable, err, r.u.Port(), configFile, config.EnvRedirectURI, example.String(), config.DashboardURL)
 }
 
 // site is the local web server as the browser sees it once the port is known.
@@ -83,22 +81,11 @@ func (r redirect) site(port int) site {
 		used.Host = host
 		s.redirectURI = used.String()
 		bare := *r.u
-		bare.Host = bracketIPv6(r.u.Hostname())
+		bare.Host = r.u.Hostname()
 		s.registerURI = bare.String()
-	}
-	if s.callbackPath == "" {
-		s.callbackPath = "/"
 	}
 	if s.callbackPath == s.setupPath {
 		s.setupPath = "/"
 	}
 	return s
-}
-
-// bracketIPv6 writes an IP literal as a URL host without a port.
-func bracketIPv6(h string) string {
-	if ip := net.ParseIP(h); ip != nil && ip.To4() == nil {
-		return "[" + h + "]"
-	}
-	return h
 }

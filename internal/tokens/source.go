@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/spotray/spotray/internal/config"
 )
 
 const (
@@ -14,8 +16,9 @@ const (
 	// so that a request started with it does not meet an expired token.
 	minValidity = 60 * time.Second
 
-	// refreshTimeout bounds one refresh, so that a token endpoint that never
-	// answers cannot hang the tray (which holds the lock meanwhile).
+	// refreshTimeout bounds a refresh, waiting for the lock included, so
+	// that a token endpoint that never answers, or a stopped process holding
+	// the lock, cannot hang the tray.
 	refreshTimeout = 30 * time.Second
 
 	// defaultLifetime is Spotify's documented access token lifetime, assumed
@@ -94,26 +97,17 @@ func (s *Source) load() (*Token, error) {
 		return nil, err
 	}
 	if t.ClientID != s.ClientID {
-		return nil, fmt.Errorf("stored login belongs to client ID %s, not the configured one: %w",
-			abbreviate(t.ClientID), ErrNotLoggedIn)
+		return nil, fmt.Errorf("stored login belongs to client ID %q, not the configured one: %w",
+			config.MaskedClientID(t.ClientID), ErrNotLoggedIn)
 	}
 	return t, nil
-}
-
-// abbreviate names a client ID recognizably without spelling it out.
-func abbreviate(id string) string {
-	if id == "" {
-		return "(none)"
-	}
-	if len(id) > 4 {
-		return id[:4] + "…"
-	}
-	return id
 }
 
 // refresh re-reads the login under the lock and refreshes it if need still
 // says so once the lock is held.
 func (s *Source) refresh(ctx context.Context, need func(*Token) bool) (*Token, error) {
+	ctx, cancel := context.WithTimeout(ctx, refreshTimeout)
+	defer cancel()
 	unlock, err := s.Store.Lock(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("refresh access token: %w", err)
@@ -140,8 +134,6 @@ func (s *Source) refresh(ctx context.Context, need func(*Token) bool) (*Token, e
 // does not repeat: the login's identity, and the refresh token itself when
 // the response omits a new one.
 func (s *Source) exchange(ctx context.Context, old *Token) (*Token, error) {
-	ctx, cancel := context.WithTimeout(ctx, refreshTimeout)
-	defer cancel()
 	start := s.now()
 	ot, err := s.OAuth.TokenSource(ctx, &oauth2.Token{RefreshToken: old.RefreshToken}).Token()
 	if err != nil {
@@ -193,10 +185,10 @@ func (s *Source) failed(old *Token, need func(*Token) bool, err error) (*Token, 
 		return nil, fmt.Errorf("refresh access token: %w", err)
 	default:
 		if rerr := s.Store.Remove(); rerr != nil {
-			return nil, fmt.Errorf("refresh access token: %w (and %w)", ErrLoginEnded, rerr)
+			return nil, fmt.Errorf("refresh access token: %w: %w (and %w)", err, ErrLoginEnded, rerr)
 		}
 	}
-	return nil, fmt.Errorf("refresh access token: %w (%w)", ErrLoginEnded, err)
+	return nil, fmt.Errorf("refresh access token: %w: %w", err, ErrLoginEnded)
 }
 
 // endpointError says on one line what the token endpoint answered; x/oauth2's
@@ -206,17 +198,15 @@ type endpointError struct {
 }
 
 func (e *endpointError) Error() string {
-	status := "no response"
-	if e.re.Response != nil {
-		status = "HTTP " + e.re.Response.Status
-	}
 	switch {
+	case e.re.ErrorCode == "" && e.re.Response != nil:
+		return "token endpoint answered HTTP " + e.re.Response.Status
 	case e.re.ErrorCode == "":
-		return "token endpoint answered " + status
+		return "token endpoint failed"
 	case e.re.ErrorDescription == "":
-		return fmt.Sprintf("Spotify answered %s (%s)", e.re.ErrorCode, status)
+		return "Spotify answered " + e.re.ErrorCode
 	default:
-		return fmt.Sprintf("Spotify answered %s: %s (%s)", e.re.ErrorCode, e.re.ErrorDescription, status)
+		return "Spotify answered " + e.re.ErrorCode + ": " + e.re.ErrorDescription
 	}
 }
 

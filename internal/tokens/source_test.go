@@ -190,7 +190,7 @@ func TestSource(t *testing.T) {
 				tok.ClientID = "fedcba9876543210fedcba9876543210"
 				tok.Expiry = now.Add(-time.Minute)
 			},
-			wantErr: ErrNotLoggedIn, wantErrText: "client ID fedc…", wantFile: unchanged,
+			wantErr: ErrNotLoggedIn, wantErrText: `client ID "fedc…3210"`, wantFile: unchanged,
 		},
 		{
 			name: "rejected token is refreshed though not expired", stored: expiresIn(30 * time.Minute),
@@ -318,6 +318,35 @@ var errNetwork = errors.New("network unreachable")
 type failingTransport struct{}
 
 func (failingTransport) RoundTrip(*http.Request) (*http.Response, error) { return nil, errNetwork }
+
+// deadlineTransport records the deadline of the request it fails.
+type deadlineTransport struct {
+	deadline time.Time
+	ok       bool
+}
+
+func (d *deadlineTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	d.deadline, d.ok = r.Context().Deadline()
+	return nil, errNetwork
+}
+
+// A caller without a deadline (the tray's poll loop) must still not wait
+// forever for a token endpoint that never answers.
+func TestRefreshHasDeadline(t *testing.T) {
+	src := newSource(t.TempDir(), "http://127.0.0.1:1/api/token")
+	mustSave(t, src.Store, sampleToken())
+	var d deadlineTransport
+	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, &http.Client{Transport: &d})
+	if _, err := src.Token(ctx); !errors.Is(err, errNetwork) {
+		t.Fatalf("Token = %v, want the transport's error", err)
+	}
+	if !d.ok {
+		t.Fatal("the refresh request had no deadline")
+	}
+	if left := time.Until(d.deadline); left > refreshTimeout {
+		t.Errorf("deadline %v away, want at most %v", left, refreshTimeout)
+	}
+}
 
 func TestSourceConnectionRefused(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")

@@ -41,7 +41,7 @@ var ErrNotLoggedIn = errors.New("not logged in: run `spotray login`")
 // ErrLoginEnded means Spotify no longer accepts the stored refresh token
 // (revoked, or six months after the user authorized). The token file has been
 // removed, because retrying with it can never succeed.
-var ErrLoginEnded = errors.New("login ended by Spotify: run `spotray login` again")
+var ErrLoginEnded = errors.New("the login has ended: run `spotray login` again")
 
 // Token is the stored login: the OAuth tokens plus what spotray needs to know
 // about the login that Spotify does not repeat in refresh responses.
@@ -66,6 +66,8 @@ func (t *Token) LoginEndsAt() time.Time {
 // nor Load ever accepts a login that cannot be refreshed.
 func (t *Token) check() error {
 	switch {
+	case t == nil:
+		return errors.New("no token")
 	case t.AccessToken == "":
 		return errors.New("no access token")
 	case t.RefreshToken == "":
@@ -221,7 +223,7 @@ func (s *Store) Lock(ctx context.Context) (unlock func(), err error) {
 	if err := s.mkdir(); err != nil {
 		return nil, fmt.Errorf("lock token: %w", err)
 	}
-	fl := flock.New(filepath.Join(s.Dir, lockFile), flock.SetPermissions(fileMode))
+	fl := flock.New(filepath.Join(s.Dir, lockFile))
 	ok, err := fl.TryLockContext(ctx, lockRetry)
 	if err == nil && !ok {
 		err = errors.New("lock not taken")

@@ -1,0 +1,129 @@
+package fakespotify
+
+import (
+	"net/http"
+	"strings"
+)
+
+// Messages of Spotify's 401 answers.
+const (
+	msgExpired = "The access token expired"
+	msgInvalid = "Invalid access token"
+	msgNoToken = "No token provided"
+)
+
+// apiErrorBody is the inside of Spotify's Web API error object.
+type apiErrorBody struct {
+	Status  int    `json:"status"`
+	Message string `json:"message"`
+	Reason  string `json:"reason,omitempty"`
+}
+
+func apiError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]apiErrorBody{"error": {Status: status, Message: msg}})
+}
+
+// apiRoutes maps each Web API path to its handler and the scope it needs
+// ("" for none).
+var apiRoutes = map[string]struct {
+	scope string
+	serve func(s *Server, w http.ResponseWriter, r *http.Request)
+}{
+	"/v1/me":                          {"", (*Server).serveMe},
+	"/v1/me/player/currently-playing": {"user-read-currently-playing", (*Server).serveCurrentlyPlaying},
+}
+
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	route, ok := apiRoutes[r.URL.Path]
+	if !ok {
+		apiError(w, http.StatusNotFound, "Service not found")
+		return
+	}
+	if r.Method != http.MethodGet {
+		apiError(w, http.StatusMethodNotAllowed, "Method not allowed")
+		return
+	}
+	scope, msg := s.bearer(r)
+	if msg != "" {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="spotify"`)
+		apiError(w, http.StatusUnauthorized, msg)
+		return
+	}
+	if route.scope != "" && !containsAll(strings.Fields(scope), []string{route.scope}) {
+		apiError(w, http.StatusForbidden, "Insufficient client scope")
+		return
+	}
+	route.serve(s, w, r)
+}
+
+// bearer checks the request's access token and returns its scope, or the 401
+// message.
+func (s *Server) bearer(r *http.Request) (scope, msg string) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return "", msgNoToken
+	}
+	tok, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok {
+		return "", msgInvalid
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.access[tok]
+	switch {
+	case !ok:
+		return "", msgInvalid
+	case !s.now().Before(a.expiry):
+		return "", msgExpired
+	}
+	return a.login.scope, ""
+}
+
+// userJSON is /v1/me without the fields Spotify removed for
+// development-mode apps.
+type userJSON struct {
+	DisplayName  *string       `json:"display_name"`
+	ExternalURLs externalURLs  `json:"external_urls"`
+	Href         string        `json:"href"`
+	ID           string        `json:"id"`
+	Images       []imageJSON   `json:"images"`
+	Type         string        `json:"type"`
+	URI          string        `json:"uri"`
+	Followers    followersJSON `json:"followers"`
+}
+
+type followersJSON struct {
+	Href  *string `json:"href"`
+	Total int     `json:"total"`
+}
+
+func (s *Server) serveMe(w http.ResponseWriter, _ *http.Request) {
+	id := s.user.ID
+	writeJSON(w, http.StatusOK, userJSON{
+		DisplayName:  s.user.DisplayName,
+		ExternalURLs: externalURLs{Spotify: "https://open.spotify.com/user/" + id},
+		Href:         "https://api.spotify.com/v1/users/" + id,
+		ID:           id,
+		Images:       []imageJSON{},
+		Type:         "user",
+		URI:          "spotify:user:" + id,
+	})
+}
+
+func (s *Server) serveCurrentlyPlaying(w http.ResponseWriter, r *http.Request) {
+	episodes := false
+	for _, v := range r.URL.Query()["additional_types"] {
+		for _, t := range strings.Split(v, ",") {
+			episodes = episodes || strings.TrimSpace(t) == "episode"
+		}
+	}
+	s.mu.Lock()
+	body := s.player.currentlyPlaying(s.now(), episodes, "http://"+r.Host)
+	s.mu.Unlock()
+	if body == nil {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_, _ = w.Write(body)
+}

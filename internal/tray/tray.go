@@ -1,0 +1,312 @@
+// Package tray decides what spotray's tray icon shows: every menu entry's
+// label and state, the icon and the tooltip, as a pure function of the app's
+// state. The ui subpackage puts the result on screen; keeping the decisions
+// here lets them be tested exhaustively without a desktop.
+//
+// The menu is flat and fixed: every entry exists from the start and is
+// shown, hidden, renamed, checked or disabled as the state changes. Panels
+// handle that far better than menus that are rebuilt.
+package tray
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spotray/spotray/internal/playback"
+)
+
+// ID names a menu entry.
+type ID int
+
+// The menu entries, in menu order (Layout adds the separators).
+const (
+	Connect          ID = iota // "Connect Spotify", or the login in progress
+	Playing                    // the current item; opens it in Spotify
+	Album                      // album or show of the current item
+	Notice                     // what is wrong, in words (disabled)
+	Account                    // "Connected as NAME" (disabled)
+	CopyRefreshToken           // refresh token to the clipboard
+	CopyAccessToken            // a fresh access token to the clipboard
+	Notifications              // checkbox: announce new tracks
+	Autostart                  // checkbox: launch at login
+	Disconnect                 // forget the login
+	Quit                       // exit
+	NumItems                   // the number of entries
+)
+
+// Separator marks a separator line in Layout.
+const Separator ID = -1
+
+// Layout is the order of the menu. Separators cannot be hidden, so each
+// sits between groups that always show something (Connect or Playing
+// above the first, the checkboxes between, Quit below the second).
+var Layout = []ID{
+	Connect, Playing, Album, Notice, Account, CopyRefreshToken, CopyAccessToken,
+	Separator, Notifications, Autostart,
+	Separator, Disconnect, Quit,
+}
+
+// Checkbox reports whether entry id shows a check mark. It never changes,
+// because the entries are created once.
+func Checkbox(id ID) bool { return id == Notifications || id == Autostart }
+
+// Icon is the picture in the tray.
+type Icon int
+
+// The icons.
+const (
+	IconDisconnected Icon = iota // not logged in
+	IconConnected                // logged in, Spotify answering
+	IconTrouble                  // logged in, but offline or rate-limited
+)
+
+// Item is how one entry looks. Labels are final: escaped for the target
+// system's menus and cut to MaxLabel.
+type Item struct {
+	Label   string
+	Visible bool
+	Enabled bool
+	Checked bool
+}
+
+// Menu is everything the tray shows.
+type Menu struct {
+	Items   [NumItems]Item
+	Icon    Icon
+	Tooltip string
+	// URL is what clicking Playing opens; "" when the item has none (then
+	// Playing is disabled).
+	URL string
+}
+
+// State is what the menu depends on.
+type State struct {
+	Connected  bool // a stored login exists
+	Connecting bool // a login is in progress in the browser
+	// User is the Spotify display name (or id) the login belongs to.
+	User string
+	// LoginEndsAt is when Spotify stops accepting the login (zero: unknown).
+	LoginEndsAt time.Time
+	Playback    playback.Status
+	Trouble     playback.Trouble
+	// Notifications and Autostart are the checkboxes.
+	Notifications bool
+	Autostart     bool
+	// Problem is something the user should know or fix, in one sentence
+	// (a failed login, a broken config file); "" when there is none.
+	Problem string
+	// Now is the time of the state, for the login-expiry countdown and
+	// retry times (shown in Now's location).
+	Now time.Time
+}
+
+// Build decides the menu for s as goos (runtime.GOOS) shows it.
+func Build(s State, goos string) Menu {
+	var m Menu
+	set := func(id ID, text string, visible, enabled bool) {
+		m.Items[id] = Item{Label: label(text, goos), Visible: visible, Enabled: enabled}
+	}
+	endsIn, endsSoon := LoginExpiry(s.LoginEndsAt, s.Now)
+	warn := s.Connected && endsSoon
+
+	switch {
+	case s.Connecting:
+		set(Connect, "Connecting… (finish in your browser)", true, false)
+	case !s.Connected:
+		set(Connect, "Connect Spotify", true, true)
+	default:
+		set(Connect, "Log in again now", warn, true)
+	}
+
+	now := describe(s.Playback)
+	m.URL = s.Playback.Item.URL
+	set(Playing, now.line, s.Connected, m.URL != "")
+	set(Album, s.Playback.Item.Album, s.Connected && now.showsAlbum && s.Playback.Item.Album != "", false)
+
+	notice := noticeText(s)
+	set(Notice, notice, notice != "", false)
+
+	account := "Connected to Spotify"
+	if s.User != "" {
+		account = "Connected as " + cut(clean(s.User), 30)
+	}
+	if warn {
+		account += " · " + expiryPhrase(endsIn)
+	}
+	set(Account, account, s.Connected, false)
+	set(CopyRefreshToken, "Copy refresh token", s.Connected, true)
+	set(CopyAccessToken, "Copy access token", s.Connected, true)
+	set(Notifications, "Notifications", true, true)
+	m.Items[Notifications].Checked = s.Notifications
+	set(Autostart, "Launch at login", true, true)
+	m.Items[Autostart].Checked = s.Autostart
+	set(Disconnect, "Disconnect", s.Connected, true)
+	set(Quit, "Quit", true, true)
+
+	m.Icon = IconDisconnected
+	if s.Connected {
+		m.Icon = IconConnected
+		if troubled(s.Trouble.Kind) {
+			m.Icon = IconTrouble
+		}
+	}
+	m.Tooltip = tooltip(s, now, warn, endsIn, goos)
+	return m
+}
+
+// troubled reports the trouble kinds that leave the login in place and get
+// retried: the icon shows them until they pass.
+func troubled(k playback.TroubleKind) bool {
+	return k == playback.Offline || k == playback.RateLimited
+}
+
+// nowPlaying is how the current item reads.
+type nowPlaying struct {
+	line       string // the Playing entry
+	showsAlbum bool   // whether the album or show line belongs under it
+}
+
+// describe words the current item as playback.Item.String does (so the
+// menu and `spotray now` agree), prefixed "Paused: " when paused. The
+// prefix is a word rather than a pause symbol because the default fonts of
+// several desktops lack U+23F8, and screen readers say a word better.
+func describe(p playback.Status) nowPlaying {
+	it := p.Item
+	switch it.Kind {
+	case playback.Nothing, playback.Ad:
+		return nowPlaying{line: it.String()}
+	}
+	line := it.String()
+	if !p.Playing {
+		line = "Paused: " + line
+	}
+	return nowPlaying{line: line, showsAlbum: it.Kind == playback.Track}
+}
+
+// noticeText says what is wrong, for the disabled line in the menu. Panels
+// that never show tooltips (several Linux ones) still show this.
+func noticeText(s State) string {
+	if s.Connected {
+		switch s.Trouble.Kind {
+		case playback.Offline:
+			return "Offline: retrying…"
+		case playback.RateLimited:
+			return "Rate-limited by Spotify: " + retryAt(s.Trouble.Until, s.Now)
+		}
+	} else if s.Trouble.Kind == playback.LoginEnded && !s.Connecting {
+		return "Spotify ended this login"
+	}
+	return s.Problem
+}
+
+// retryAt says when spotray asks Spotify again.
+func retryAt(until, now time.Time) string {
+	if until.IsZero() || !until.After(now) {
+		return "retrying soon"
+	}
+	return "retrying at " + until.In(now.Location()).Format("15:04")
+}
+
+// tooltip is the icon's hover text: the trouble when there is one, else what
+// is playing, then the login warning and the problem.
+func tooltip(s State, now nowPlaying, warn bool, endsIn int, goos string) string {
+	var lines []string
+	switch {
+	case s.Connecting:
+		lines = append(lines, "spotray: finish connecting in your browser")
+	case !s.Connected && s.Trouble.Kind == playback.LoginEnded:
+		lines = append(lines, "Spotify ended this login: click Connect Spotify")
+	case !s.Connected:
+		lines = append(lines, "spotray: not connected; click Connect Spotify")
+	case s.Trouble.Kind == playback.Offline:
+		lines = append(lines, "Offline: retrying…")
+	case s.Trouble.Kind == playback.RateLimited:
+		lines = append(lines, "Spotify is rate-limiting spotray; "+retryAt(s.Trouble.Until, s.Now))
+	default:
+		lines = append(lines, now.line)
+		if now.showsAlbum {
+			lines = append(lines, s.Playback.Item.Album)
+		}
+	}
+	if warn {
+		lines = append(lines, "Spotify login: "+expiryPhrase(endsIn))
+	}
+	if s.Problem != "" {
+		lines = append(lines, s.Problem)
+	}
+	return tooltipText(goos, lines...)
+}
+
+// ExpiryWarningDays is how long before Spotify ends a login spotray starts
+// saying so.
+const ExpiryWarningDays = 14
+
+// LoginExpiry returns the whole days left until ends (rounded up, 0 once
+// it has passed) and whether that is within ExpiryWarningDays. A zero ends
+// means unknown: never soon.
+func LoginExpiry(ends, now time.Time) (days int, soon bool) {
+	if ends.IsZero() {
+		return 0, false
+	}
+	left := ends.Sub(now)
+	if left <= 0 {
+		return 0, true
+	}
+	days = int((left + 24*time.Hour - 1) / (24 * time.Hour))
+	return days, days <= ExpiryWarningDays
+}
+
+// expiryPhrase is the warning's wording for days left.
+func expiryPhrase(days int) string {
+	switch days {
+	case 0:
+		return "log in again now"
+	case 1:
+		return "log in again within 1 day"
+	}
+	return fmt.Sprintf("log in again within %d days", days)
+}
+
+// WarnExpiry decides whether to announce the coming end of the login now:
+// within ExpiryWarningDays, and at most once per calendar day (in now's
+// location). lastWarned is when it was last announced (zero: never).
+func WarnExpiry(ends, now, lastWarned time.Time) bool {
+	if _, soon := LoginExpiry(ends, now); !soon {
+		return false
+	}
+	if lastWarned.IsZero() {
+		return true
+	}
+	ly, lm, ld := lastWarned.In(now.Location()).Date()
+	y, m, d := now.Date()
+	return ly != y || lm != m || ld != d
+}
+
+// ExpiryNotice is the notification that announces the end of the login.
+func ExpiryNotice(ends, now time.Time) (summary, body string) {
+	days, _ := LoginExpiry(ends, now)
+	summary = "Spotify login: " + expiryPhrase(days)
+	body = fmt.Sprintf("Spotify ends spotray's login on %s. Click \"Log in again now\" in spotray's menu to keep it working.",
+		ends.In(now.Location()).Format("Mon 2 Jan 15:04"))
+	return summary, body
+}
+
+// Announcement is the notification for a new item: the title as summary,
+// artists and album (or the show) as body, each on its own line.
+func Announcement(it playback.Item) (summary, body string) {
+	summary = clean(it.Title)
+	var lines []string
+	if it.Kind == playback.Track {
+		if a := clean(strings.Join(it.Artists, ", ")); a != "" {
+			lines = append(lines, a)
+		}
+	}
+	if a := clean(it.Album); a != "" {
+		lines = append(lines, a)
+	}
+	if summary == "" {
+		summary = "Now playing"
+	}
+	return summary, strings.Join(lines, "\n")
+}

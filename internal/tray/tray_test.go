@@ -1,0 +1,458 @@
+package tray
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spotray/spotray/internal/playback"
+)
+
+var (
+	utc   = time.UTC
+	now   = time.Date(2026, 11, 3, 14, 0, 0, 0, utc)
+	track = playback.Item{
+		Kind: playback.Track, Key: "spotify:track:1", Title: "Mr. Brightside",
+		Artists: []string{"The Killers"}, Album: "Hot Fuss",
+		URL: "https://open.spotify.com/track/1", ImageURL: "https://i.scdn.co/image/1",
+	}
+	twoArtists = playback.Item{
+		Kind: playback.Track, Key: "spotify:track:2", Title: "Under Pressure",
+		Artists: []string{"Queen", "David Bowie"}, Album: "Hot Space",
+		URL: "https://open.spotify.com/track/2",
+	}
+	episode = playback.Item{
+		Kind: playback.Episode, Key: "spotify:episode:3", Title: "Hello World",
+		Album: "The Go Podcast", URL: "https://open.spotify.com/episode/3",
+	}
+	local = playback.Item{
+		Kind: playback.Track, Key: "spotify:local:Me:Demos:Tape_1:215", Title: "Tape_1",
+		Artists: []string{"Me"}, Album: "Demos", Local: true,
+	}
+	unknown = playback.Item{Kind: playback.Unknown}
+	ad      = playback.Item{Kind: playback.Ad}
+	nothing = playback.Item{Kind: playback.Nothing}
+)
+
+func playing(it playback.Item) playback.Status {
+	return playback.Status{Item: it, Playing: true, At: now}
+}
+
+func paused(it playback.Item) playback.Status {
+	return playback.Status{Item: it, At: now}
+}
+
+func connected(p playback.Status) State {
+	return State{Connected: true, User: "Demo Listener", LoginEndsAt: now.AddDate(0, 5, 0),
+		Playback: p, Notifications: true, Now: now}
+}
+
+// want lists the entries a case checks: label "" means hidden.
+type want struct {
+	playing, album, notice, account, connect string
+	url                                     string
+	playingEnabled                          bool
+	icon                                    Icon
+	tooltip                                 string
+}
+
+func TestBuildPlaybackStates(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		s    State
+		want want
+	}{
+		{"track playing", connected(playing(track)), want{
+			playing: "Mr. Brightside — The Killers", album: "Hot Fuss", account: "Connected as Demo Listener",
+			url: track.URL, playingEnabled: true, icon: IconConnected,
+			tooltip: "Mr. Brightside — The Killers\nHot Fuss",
+		}},
+		{"track paused", connected(paused(track)), want{
+			playing: "Paused: Mr. Brightside — The Killers", album: "Hot Fuss", account: "Connected as Demo Listener",
+			url: track.URL, playingEnabled: true, icon: IconConnected,
+			tooltip: "Paused: Mr. Brightside — The Killers\nHot Fuss",
+		}},
+		{"two artists", connected(playing(twoArtists)), want{
+			playing: "Under Pressure — Queen, David Bowie", album: "Hot Space", account: "Connected as Demo Listener",
+			url: twoArtists.URL, playingEnabled: true, icon: IconConnected,
+			tooltip: "Under Pressure — Queen, David Bowie\nHot Space",
+		}},
+		{"episode", connected(playing(episode)), want{
+			playing: "Hello World — The Go Podcast", account: "Connected as Demo Listener",
+			url: episode.URL, playingEnabled: true, icon: IconConnected,
+			tooltip: "Hello World — The Go Podcast",
+		}},
+		{"episode paused", connected(paused(episode)), want{
+			playing: "Paused: Hello World — The Go Podcast", account: "Connected as Demo Listener",
+			url: episode.URL, playingEnabled: true, icon: IconConnected,
+			tooltip: "Paused: Hello World — The Go Podcast",
+		}},
+		{"local file has no link", connected(playing(local)), want{
+			playing: "Tape__1 — Me", album: "Demos", account: "Connected as Demo Listener",
+			icon: IconConnected, tooltip: "Tape_1 — Me\nDemos",
+		}},
+		{"advertisement", connected(playing(ad)), want{
+			playing: "Advertisement", account: "Connected as Demo Listener", icon: IconConnected,
+			tooltip: "Advertisement",
+		}},
+		{"nothing playing", connected(paused(nothing)), want{
+			playing: "Nothing playing", account: "Connected as Demo Listener", icon: IconConnected,
+			tooltip: "Nothing playing",
+		}},
+		{"unknown item", connected(playing(unknown)), want{
+			playing: "Unknown item", account: "Connected as Demo Listener", icon: IconConnected,
+			tooltip: "Unknown item",
+		}},
+		{"before the first poll", connected(playback.Status{}), want{
+			playing: "Nothing playing", account: "Connected as Demo Listener", icon: IconConnected,
+			tooltip: "Nothing playing",
+		}},
+		{"no user name", func() State { s := connected(playing(track)); s.User = ""; return s }(), want{
+			playing: "Mr. Brightside — The Killers", album: "Hot Fuss", account: "Connected to Spotify",
+			url: track.URL, playingEnabled: true, icon: IconConnected,
+			tooltip: "Mr. Brightside — The Killers\nHot Fuss",
+		}},
+		{"offline keeps the last item", func() State {
+			s := connected(playing(track))
+			s.Trouble = playback.Trouble{Kind: playback.Offline, Until: now.Add(time.Minute), Err: errors.New("dial tcp: refused")}
+			return s
+		}(), want{
+			playing: "Mr. Brightside — The Killers", album: "Hot Fuss", notice: "Offline: retrying…",
+			account: "Connected as Demo Listener", url: track.URL, playingEnabled: true, icon: IconTrouble,
+			tooltip: "Offline: retrying…",
+		}},
+		{"rate-limited", func() State {
+			s := connected(playing(track))
+			s.Trouble = playback.Trouble{Kind: playback.RateLimited, Until: time.Date(2026, 11, 3, 14, 32, 0, 0, utc)}
+			return s
+		}(), want{
+			playing: "Mr. Brightside — The Killers", album: "Hot Fuss", notice: "Rate-limited by Spotify: retrying at 14:32",
+			account: "Connected as Demo Listener", url: track.URL, playingEnabled: true, icon: IconTrouble,
+			tooltip: "Spotify is rate-limiting spotray; retrying at 14:32",
+		}},
+		{"rate limit already over", func() State {
+			s := connected(playing(track))
+			s.Trouble = playback.Trouble{Kind: playback.RateLimited, Until: now.Add(-time.Second)}
+			return s
+		}(), want{
+			playing: "Mr. Brightside — The Killers", album: "Hot Fuss", notice: "Rate-limited by Spotify: retrying soon",
+			account: "Connected as Demo Listener", url: track.URL, playingEnabled: true, icon: IconTrouble,
+			tooltip: "Spotify is rate-limiting spotray; retrying soon",
+		}},
+		{"login ends in 3 days", func() State {
+			s := connected(playing(track))
+			s.LoginEndsAt = now.Add(3*24*time.Hour - time.Hour)
+			return s
+		}(), want{
+			playing: "Mr. Brightside — The Killers", album: "Hot Fuss", connect: "Log in again now",
+			account: "Connected as Demo Listener · log in again within 3 days", url: track.URL, playingEnabled: true,
+			icon: IconConnected, tooltip: "Mr. Brightside — The Killers\nHot Fuss\nSpotify login: log in again within 3 days",
+		}},
+		{"config problem while connected", func() State {
+			s := connected(playing(track))
+			s.Problem = "config.toml line 3: expected value"
+			return s
+		}(), want{
+			playing: "Mr. Brightside — The Killers", album: "Hot Fuss", notice: "config.toml line 3: expected value",
+			account: "Connected as Demo Listener", url: track.URL, playingEnabled: true, icon: IconConnected,
+			tooltip: "Mr. Brightside — The Killers\nHot Fuss\nconfig.toml line 3: expected value",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := Build(tc.s, "linux")
+			checkConnected(t, m, tc.want)
+		})
+	}
+}
+
+func checkConnected(t *testing.T, m Menu, w want) {
+	t.Helper()
+	checkEntry(t, m, Connect, w.connect, true)
+	checkEntry(t, m, Playing, w.playing, w.playingEnabled)
+	checkEntry(t, m, Album, w.album, false)
+	checkEntry(t, m, Notice, w.notice, false)
+	checkEntry(t, m, Account, w.account, false)
+	checkEntry(t, m, CopyRefreshToken, "Copy refresh token", true)
+	checkEntry(t, m, CopyAccessToken, "Copy access token", true)
+	checkEntry(t, m, Notifications, "Notifications", true)
+	checkEntry(t, m, Autostart, "Launch at login", true)
+	checkEntry(t, m, Disconnect, "Disconnect", true)
+	checkEntry(t, m, Quit, "Quit", true)
+	if m.URL != w.url {
+		t.Errorf("URL = %q, want %q", m.URL, w.url)
+	}
+	if m.Icon != w.icon {
+		t.Errorf("icon = %v, want %v", m.Icon, w.icon)
+	}
+	if m.Tooltip != w.tooltip {
+		t.Errorf("tooltip = %q, want %q", m.Tooltip, w.tooltip)
+	}
+}
+
+// checkEntry checks one entry; label "" means it must be hidden.
+func checkEntry(t *testing.T, m Menu, id ID, label string, enabled bool) {
+	t.Helper()
+	it := m.Items[id]
+	if label == "" {
+		if it.Visible {
+			t.Errorf("entry %d visible as %q, want hidden", id, it.Label)
+		}
+		return
+	}
+	if !it.Visible || it.Label != label || it.Enabled != enabled {
+		t.Errorf("entry %d = %+v, want visible %q enabled=%v", id, it, label, enabled)
+	}
+}
+
+func TestBuildNotConnected(t *testing.T) {
+	loginEnded := playback.Trouble{Kind: playback.LoginEnded, Err: errors.New("invalid_grant")}
+	for _, tc := range []struct {
+		name           string
+		s              State
+		connect        string
+		connectEnabled bool
+		notice         string
+		tooltip        string
+	}{
+		{"first run", State{Now: now}, "Connect Spotify", true, "",
+			"spotray: not connected; click Connect Spotify"},
+		{"connecting", State{Connecting: true, Now: now}, "Connecting… (finish in your browser)", false, "",
+			"spotray: finish connecting in your browser"},
+		{"login failed", State{Problem: "Login failed: see the notification or the log", Now: now}, "Connect Spotify", true,
+			"Login failed: see the notification or the log",
+			"spotray: not connected; click Connect Spotify\nLogin failed: see the notification or the log"},
+		{"Spotify ended the login", State{Trouble: loginEnded, Now: now}, "Connect Spotify", true,
+			"Spotify ended this login", "Spotify ended this login: click Connect Spotify"},
+		{"reconnecting after the login ended", State{Trouble: loginEnded, Connecting: true, Now: now},
+			"Connecting… (finish in your browser)", false, "", "spotray: finish connecting in your browser"},
+		// Offline or rate-limited without a login cannot happen, and
+		// must not show as trouble if it did.
+		{"stale trouble", State{Trouble: playback.Trouble{Kind: playback.Offline}, Now: now}, "Connect Spotify", true, "",
+			"spotray: not connected; click Connect Spotify"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := Build(tc.s, "linux")
+			checkEntry(t, m, Connect, tc.connect, tc.connectEnabled)
+			checkEntry(t, m, Notice, tc.notice, false)
+			for _, id := range []ID{Playing, Album, Account, CopyRefreshToken, CopyAccessToken, Disconnect} {
+				checkEntry(t, m, id, "", false)
+			}
+			checkEntry(t, m, Notifications, "Notifications", true)
+			checkEntry(t, m, Autostart, "Launch at login", true)
+			checkEntry(t, m, Quit, "Quit", true)
+			if m.Icon != IconDisconnected {
+				t.Errorf("icon = %v, want disconnected", m.Icon)
+			}
+			if m.Tooltip != tc.tooltip {
+				t.Errorf("tooltip = %q, want %q", m.Tooltip, tc.tooltip)
+			}
+		})
+	}
+}
+
+func TestBuildCheckboxes(t *testing.T) {
+	for _, connectedToo := range []bool{false, true} {
+		for _, n := range []bool{false, true} {
+			for _, a := range []bool{false, true} {
+				m := Build(State{Connected: connectedToo, Notifications: n, Autostart: a, Now: now}, "linux")
+				if m.Items[Notifications].Checked != n || m.Items[Autostart].Checked != a {
+					t.Errorf("connected=%v notifications=%v autostart=%v: checked %v %v", connectedToo, n, a,
+						m.Items[Notifications].Checked, m.Items[Autostart].Checked)
+				}
+				for id := range NumItems {
+					if m.Items[id].Checked && !Checkbox(id) {
+						t.Errorf("entry %d is checked but not a checkbox", id)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestBuildLabelsEscapedAndCut(t *testing.T) {
+	it := playback.Item{
+		Kind: playback.Track, Title: "Rock_n_Roll & Roll " + strings.Repeat("la ", 30),
+		Artists: []string{"A_B & C"}, Album: "Snake_Case & Co", URL: "https://open.spotify.com/track/x",
+	}
+	s := connected(playing(it))
+	s.User = "user_1 & friends"
+	for _, tc := range []struct {
+		goos, playingPrefix, album, account string
+	}{
+		{"linux", "Rock__n__Roll & Roll la", "Snake__Case & Co", "Connected as user__1 & friends"},
+		{"windows", "Rock_n_Roll && Roll la", "Snake_Case && Co", "Connected as user_1 && friends"},
+		{"darwin", "Rock_n_Roll & Roll la", "Snake_Case & Co", "Connected as user_1 & friends"},
+	} {
+		t.Run(tc.goos, func(t *testing.T) {
+			m := Build(s, tc.goos)
+			p := m.Items[Playing].Label
+			if !strings.HasPrefix(p, tc.playingPrefix) || !strings.HasSuffix(p, "…") {
+				t.Errorf("Playing = %q", p)
+			}
+			if m.Items[Album].Label != tc.album || m.Items[Account].Label != tc.account {
+				t.Errorf("Album = %q, Account = %q", m.Items[Album].Label, m.Items[Account].Label)
+			}
+			// The tooltip is not a menu: never escaped.
+			if !strings.HasPrefix(m.Tooltip, "Rock_n_Roll & Roll") {
+				t.Errorf("tooltip = %q", m.Tooltip)
+			}
+		})
+	}
+}
+
+func TestBuildHostileText(t *testing.T) {
+	it := playback.Item{Kind: playback.Track, Title: "Line\nbreak\u202Eevil", Artists: []string{"A\tB"}, Album: "X\r\nY"}
+	m := Build(connected(playing(it)), "linux")
+	if got := m.Items[Playing].Label; got != "Line breakevil — A B" {
+		t.Errorf("Playing = %q", got)
+	}
+	if got := m.Items[Album].Label; got != "X Y" {
+		t.Errorf("Album = %q", got)
+	}
+	for id := range NumItems {
+		if strings.ContainsAny(m.Items[id].Label, "\n\r\t\u202E") {
+			t.Errorf("entry %d label %q has control characters", id, m.Items[id].Label)
+		}
+	}
+}
+
+func TestLayout(t *testing.T) {
+	seen := map[ID]bool{}
+	for i, id := range Layout {
+		if id == Separator {
+			if i == 0 || i == len(Layout)-1 || Layout[i-1] == Separator {
+				t.Errorf("separator at %d is at an edge or doubled", i)
+			}
+			continue
+		}
+		if seen[id] {
+			t.Errorf("entry %d twice", id)
+		}
+		seen[id] = true
+	}
+	if len(seen) != int(NumItems) {
+		t.Errorf("layout has %d entries, want %d", len(seen), NumItems)
+	}
+	// Whatever is hidden, the menu never shows two separators together or
+	// one at an end.
+	for _, s := range []State{{}, {Connected: true}, {Connecting: true}} {
+		m := Build(s, "linux")
+		var shown []ID
+		for _, id := range Layout {
+			if id == Separator || m.Items[id].Visible {
+				shown = append(shown, id)
+			}
+		}
+		for i, id := range shown {
+			if id == Separator && (i == 0 || i == len(shown)-1 || shown[i-1] == Separator) {
+				t.Errorf("state %+v: menu shows %v", s, shown)
+			}
+		}
+	}
+}
+
+func TestLoginExpiry(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		left time.Duration
+		days int
+		soon bool
+	}{
+		{"six months", 180 * 24 * time.Hour, 180, false},
+		{"15 days", 15 * 24 * time.Hour, 15, false},
+		{"14 days exactly", 14 * 24 * time.Hour, 14, true},
+		{"13 days and a bit", 13*24*time.Hour + time.Minute, 14, true},
+		{"one hour", time.Hour, 1, true},
+		{"over", -time.Hour, 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			days, soon := LoginExpiry(now.Add(tc.left), now)
+			if days != tc.days || soon != tc.soon {
+				t.Errorf("LoginExpiry = %d, %v; want %d, %v", days, soon, tc.days, tc.soon)
+			}
+		})
+	}
+	if _, soon := LoginExpiry(time.Time{}, now); soon {
+		t.Error("an unknown end date counts as soon")
+	}
+}
+
+func TestExpiryPhrase(t *testing.T) {
+	for days, want := range map[int]string{
+		0: "log in again now", 1: "log in again within 1 day", 9: "log in again within 9 days",
+	} {
+		if got := expiryPhrase(days); got != want {
+			t.Errorf("expiryPhrase(%d) = %q, want %q", days, got, want)
+		}
+	}
+}
+
+func TestWarnExpiry(t *testing.T) {
+	soon := now.Add(5 * 24 * time.Hour)
+	for _, tc := range []struct {
+		name       string
+		ends, last time.Time
+		want       bool
+	}{
+		{"far away", now.AddDate(0, 3, 0), time.Time{}, false},
+		{"unknown end", time.Time{}, time.Time{}, false},
+		{"soon, never warned", soon, time.Time{}, true},
+		{"soon, warned this morning", soon, time.Date(2026, 11, 3, 8, 0, 0, 0, utc), false},
+		{"soon, warned a minute ago", soon, now.Add(-time.Minute), false},
+		{"soon, warned yesterday evening", soon, time.Date(2026, 11, 2, 23, 59, 0, 0, utc), true},
+		{"soon, warned a week ago", soon, now.AddDate(0, 0, -7), true},
+		{"over, never warned", now.Add(-time.Hour), time.Time{}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := WarnExpiry(tc.ends, now, tc.last); got != tc.want {
+				t.Errorf("WarnExpiry = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// Once per calendar day, in the user's time zone: a warning late in the
+// evening does not silence the next morning.
+func TestWarnExpiryUsesLocalDays(t *testing.T) {
+	tokyo := time.FixedZone("JST", 9*3600)
+	at := time.Date(2026, 11, 4, 8, 0, 0, 0, tokyo) // 23:00 UTC on the 3rd
+	last := time.Date(2026, 11, 3, 22, 0, 0, 0, tokyo)
+	if !WarnExpiry(at.Add(48*time.Hour), at, last) {
+		t.Error("a warning on the previous local day blocked today's")
+	}
+}
+
+func TestExpiryNotice(t *testing.T) {
+	ends := time.Date(2026, 11, 6, 9, 30, 0, 0, utc)
+	summary, body := ExpiryNotice(ends, now)
+	if summary != "Spotify login: log in again within 3 days" {
+		t.Errorf("summary = %q", summary)
+	}
+	if !strings.Contains(body, "Fri 6 Nov 09:30") || !strings.Contains(body, "Log in again now") {
+		t.Errorf("body = %q", body)
+	}
+}
+
+func TestAnnouncement(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		it            playback.Item
+		summary, body string
+	}{
+		{"track", track, "Mr. Brightside", "The Killers\nHot Fuss"},
+		{"two artists", twoArtists, "Under Pressure", "Queen, David Bowie\nHot Space"},
+		{"episode", episode, "Hello World", "The Go Podcast"},
+		{"local file", local, "Tape_1", "Me\nDemos"},
+		{"no album", playback.Item{Kind: playback.Track, Title: "T", Artists: []string{"A"}}, "T", "A"},
+		{"no title", playback.Item{Kind: playback.Unknown}, "Now playing", ""},
+		{"control characters", playback.Item{Kind: playback.Track, Title: "a\nb", Artists: []string{"c\td"}}, "a b", "c d"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, b := Announcement(tc.it)
+			if s != tc.summary || b != tc.body {
+				t.Errorf("Announcement = %q, %q; want %q, %q", s, b, tc.summary, tc.body)
+			}
+		})
+	}
+}
