@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
 )
 
 // WriteFile writes data to a temporary file in path's directory with mode
@@ -19,7 +20,8 @@ func WriteFile(path string, data []byte, perm fs.FileMode) (err error) {
 	if dir == "" {
 		dir = "."
 	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	sweep(dir, base)
+	f, err := os.CreateTemp(dir, tempPrefix(base)+"*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -44,11 +46,29 @@ func WriteFile(path string, data []byte, perm fs.FileMode) (err error) {
 	if err = f.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err = os.Rename(tmp, path); err != nil {
+	if err = rename(tmp, path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	syncDir(dir)
 	return nil
+}
+
+// staleAfter is how old a temporary file must be before another writer
+// removes it. A writer finishes in milliseconds, so an older one was left by
+// a crash; removing younger ones could pull a file from under a live writer.
+const staleAfter = time.Minute
+
+func tempPrefix(base string) string { return "." + base + ".tmp-" }
+
+// sweep removes temporary files that crashed writers left behind. They may
+// hold secrets (token.json's do), so they must not pile up.
+func sweep(dir, base string) {
+	matches, _ := filepath.Glob(filepath.Join(dir, tempPrefix(base)+"*"))
+	for _, m := range matches {
+		if fi, err := os.Lstat(m); err == nil && fi.Mode().IsRegular() && time.Since(fi.ModTime()) > staleAfter {
+			os.Remove(m)
+		}
+	}
 }
 
 // syncDir makes a rename durable. Failure is ignored: some file systems

@@ -11,9 +11,10 @@ import (
 )
 
 func init() {
-	// The browser launcher's chatter must not mix with data that spotray
-	// commands print on standard output.
-	browser.Stdout = os.Stderr
+	// A browser started by the launcher inherits these: it must neither mix
+	// its chatter into spotray's output nor hold spotray's pipes open for as
+	// long as it runs. nil means the null device.
+	browser.Stdout, browser.Stderr = nil, nil
 }
 
 // OpenBrowser shows url in the user's browser without waiting for it. A
@@ -24,7 +25,6 @@ func init() {
 func OpenBrowser(url string) error {
 	if args := strings.Fields(os.Getenv("BROWSER")); len(args) > 0 {
 		cmd := exec.Command(args[0], append(args[1:], url)...)
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Start(); err != nil {
 			return fmt.Errorf("open browser with $BROWSER: %w", err)
 		}

@@ -13,15 +13,18 @@ func TestOpenBrowserHonoursBROWSER(t *testing.T) {
 		t.Skip("the stand-in browser is a shell script")
 	}
 	dir := t.TempDir()
-	args, release := filepath.Join(dir, "args"), filepath.Join(dir, "release")
+	args, hold := filepath.Join(dir, "args"), filepath.Join(dir, "hold")
 	script := filepath.Join(dir, "fake-browser")
-	// The stand-in records its arguments, then stays running until the test
-	// releases it (or a minute passes): OpenBrowser must return meanwhile.
+	// The stand-in records its arguments, then keeps running while the test
+	// does (at most a minute): OpenBrowser must return meanwhile.
 	err := os.WriteFile(script, []byte(`#!/bin/sh
 printf '%s\n' "$@" > "`+args+`.tmp" && mv "`+args+`.tmp" "`+args+`"
 i=0
-while [ ! -e "`+release+`" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done
+while [ -e "`+hold+`" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done
 `), 0o755)
+	if err == nil {
+		err = os.WriteFile(hold, nil, 0o600)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +33,7 @@ while [ ! -e "`+release+`" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done
 	if err := OpenBrowser(u); err != nil {
 		t.Fatal(err)
 	}
-	defer os.WriteFile(release, nil, 0o600)
+	defer os.Remove(hold)
 
 	var got []byte
 	eventually(t, "the stand-in browser to record its arguments", func() bool {

@@ -223,6 +223,31 @@ func TestWatcherFollowsTracks(t *testing.T) {
 	})
 }
 
+func TestWatcherAdBreak(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var tl timeline
+		tl.play(simTrack{"a", 60 * time.Second}, 50*time.Second, 10*time.Second)
+		tl.adBreak(25 * time.Second)
+		tl.play(simTrack{"b", 100 * time.Second}, 0, 100*time.Second)
+		r := startWatcher(fromTimeline(&tl))
+		r.clk.Advance(50 * time.Second)
+		checkCalls(t, r.api.Calls(), secs(0, 10, 20, 30, 40, 50))
+		var got []string
+		for _, u := range r.Updates() {
+			s := u.Status.Item.String()
+			if u.Announce != nil {
+				s += " (announced)"
+			}
+			got = append(got, s)
+		}
+		want := "[a — Artist Advertisement Advertisement Advertisement b — Artist (announced) b — Artist]"
+		if fmt.Sprint(got) != want {
+			t.Errorf("updates %v\n   want %s", got, want)
+		}
+		r.stop(t)
+	})
+}
+
 func TestWatcherRateLimit(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		limited := &spotify.Error{Status: 429, Message: "Too many requests", Reason: spotify.ReasonQuotaExceeded, RetryAfter: 37 * time.Second}

@@ -129,7 +129,11 @@ func TestFakeSpotifyFaults(t *testing.T) {
 			s.SetCurrentlyPlaying(fakespotify.Fixture(fakespotify.FixtureTrack))
 			s.SetAPIFault(tt.fault)
 			c := &spotify.Client{BaseURL: s.URL(), Tokens: src}
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			timeout := 5 * time.Second
+			if tt.fault.Kind == fakespotify.FaultHang {
+				timeout = 100 * time.Millisecond
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), timeout)
 			defer cancel()
 			cp, err := c.CurrentlyPlaying(ctx)
 			if err == nil {

@@ -1,0 +1,844 @@
+package main_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+
+	"github.com/spotray/spotray/internal/desktoptest"
+	"github.com/spotray/spotray/internal/fakespotify"
+	"github.com/spotray/spotray/internal/testenv"
+)
+
+// waitLimit bounds every wait for an effect. It is generous: the tests poll
+// for effects and never measure how long they took; only a broken tray hits
+// it.
+const waitLimit = 30 * time.Second
+
+// desk is a private desktop: a session bus on which the test plays the
+// panel (StatusNotifierWatcher) and the notification daemon.
+type desk struct {
+	addr    string
+	watcher *desktoptest.Watcher
+	notes   *desktoptest.NotificationServer
+	conn    *dbus.Conn // the test's own connection, to read and click the menu
+	display string     // X display for the clipboard, "" without one
+}
+
+func newDesk(t *testing.T, withPanel bool) *desk {
+	t.Helper()
+	testenv.Require(t, "dbus-daemon")
+	d := &desk{addr: desktoptest.StartBus(t)}
+	d.notes = desktoptest.NewNotificationServer(t, d.addr)
+	if withPanel {
+		d.watcher = desktoptest.NewWatcher(t, d.addr)
+	}
+	d.conn = desktoptest.Connect(t, d.addr)
+	return d
+}
+
+// trayProc is a running spotray tray.
+type trayProc struct {
+	t       *testing.T
+	h       *home
+	d       *desk
+	cmd     *exec.Cmd
+	out     *lockedBuffer
+	started time.Time
+	done    chan struct{} // closed when the process has exited
+	browser string        // file where $BROWSER records the URLs it is given
+}
+
+// lockedBuffer collects a process's output while tests read it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// trayHome is a home whose config polls fast (the minimum Spotify
+// tolerates), so that playback changes show within seconds.
+func trayHome(t *testing.T, fake *fakespotify.Server) *home {
+	t.Helper()
+	h := newHome(t, fake)
+	if err := os.MkdirAll(h.Paths.ConfigDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(h.Paths.ConfigFile(), []byte("poll_interval = 2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// startTray starts the real binary on d as h's user. $BROWSER is a script
+// that records each URL, so the test decides what the "browser" does.
+func startTray(t *testing.T, h *home, d *desk) *trayProc {
+	t.Helper()
+	p := &trayProc{t: t, h: h, d: d, out: &lockedBuffer{}, done: make(chan struct{})}
+	p.browser = filepath.Join(h.root, "browser.log")
+	script := filepath.Join(h.root, "browser.sh")
+	if err := os.WriteFile(script, fmt.Appendf(nil, "#!/bin/sh\nprintf '%%s\\n' \"$1\" >> '%s'\n", p.browser), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	p.cmd = h.command(context.Background())
+	p.cmd.Env = append(p.cmd.Env,
+		"DBUS_SESSION_BUS_ADDRESS="+d.addr,
+		"BROWSER="+script,
+		anyPort,
+		"SPOTRAY_DEBUG=1",
+	)
+	if d.display != "" {
+		p.cmd.Env = append(p.cmd.Env, "DISPLAY="+d.display)
+	}
+	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	p.started = time.Now()
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		p.cmd.Wait()
+		close(p.done)
+	}()
+	t.Cleanup(func() {
+		p.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-p.done:
+		case <-time.After(waitLimit):
+			p.cmd.Process.Kill()
+			<-p.done
+		}
+		if t.Failed() {
+			t.Logf("spotray output:\n%s", p.out.String())
+		}
+	})
+	return p
+}
+
+// wait waits for the process to exit and returns its exit code.
+func (p *trayProc) wait() int {
+	p.t.Helper()
+	select {
+	case <-p.done:
+	case <-time.After(waitLimit):
+		p.t.Fatalf("spotray did not exit; output:\n%s", p.out.String())
+	}
+	return p.cmd.ProcessState.ExitCode()
+}
+
+// item is the bus name of the process's StatusNotifierItem, from its latest
+// registration with the panel.
+func (p *trayProc) item() string {
+	p.t.Helper()
+	waitUntil(p.t, "spotray's icon to register with the panel", func() bool { return p.registration() != nil })
+	r := p.registration()
+	name, _, _ := strings.Cut(r.Item, "/")
+	return name
+}
+
+func (p *trayProc) registration() *desktoptest.Registration {
+	regs := p.d.watcher.Registrations()
+	for i := len(regs) - 1; i >= 0; i-- {
+		if p.owns(regs[i].Sender) {
+			return &regs[i]
+		}
+	}
+	return nil
+}
+
+// owns reports whether the bus connection name belongs to this process.
+func (p *trayProc) owns(name string) bool {
+	var pid uint32
+	err := p.d.conn.BusObject().Call("org.freedesktop.DBus.GetConnectionUnixProcessID", 0, name).Store(&pid)
+	return err == nil && int(pid) == p.cmd.Process.Pid
+}
+
+// entry is one menu entry as a panel sees it over dbusmenu.
+type entry struct {
+	id        int32
+	label     string
+	visible   bool
+	enabled   bool
+	checkbox  bool
+	checked   bool
+	separator bool
+}
+
+// String is how entries appear in the tests' expectations: "---" for a
+// separator, "[x] " or "[ ] " before a checkbox, " (disabled)" after a
+// disabled entry. Labels are as sent, with dbusmenu's "__" escapes.
+func (e entry) String() string {
+	if e.separator {
+		return "---"
+	}
+	s := e.label
+	if e.checkbox {
+		box := "[ ] "
+		if e.checked {
+			box = "[x] "
+		}
+		s = box + s
+	}
+	if !e.enabled {
+		s += " (disabled)"
+	}
+	return s
+}
+
+// menu reads the whole menu with com.canonical.dbusmenu.GetLayout.
+func (p *trayProc) menu() []entry {
+	p.t.Helper()
+	obj := p.d.conn.Object(p.item(), "/StatusNotifierItem/menu")
+	var rev uint32
+	var root struct {
+		ID       int32
+		Props    map[string]dbus.Variant
+		Children []dbus.Variant
+	}
+	if err := obj.Call("com.canonical.dbusmenu.GetLayout", 0, int32(0), int32(-1), []string{}).Store(&rev, &root); err != nil {
+		p.t.Fatalf("GetLayout: %v", err)
+	}
+	var entries []entry
+	for _, c := range root.Children {
+		fields, ok := c.Value().([]any)
+		if !ok || len(fields) < 2 {
+			p.t.Fatalf("GetLayout: child %v is not (ia{sv}av)", c)
+		}
+		props, _ := fields[1].(map[string]dbus.Variant)
+		e := entry{id: fields[0].(int32), visible: true, enabled: true}
+		for k, v := range props {
+			switch k {
+			case "label":
+				e.label, _ = v.Value().(string)
+			case "visible":
+				e.visible, _ = v.Value().(bool)
+			case "enabled":
+				e.enabled, _ = v.Value().(bool)
+			case "type":
+				e.separator = v.Value() == "separator"
+			case "toggle-type":
+				e.checkbox = v.Value() == "checkmark"
+			case "toggle-state":
+				n, _ := v.Value().(int32)
+				e.checked = n == 1
+			}
+		}
+		entries = append(entries, e)
+	}
+	return entries
+}
+
+// shown is the visible menu as strings (see entry.String).
+func (p *trayProc) shown() []string {
+	var s []string
+	for _, e := range p.menu() {
+		if e.visible {
+			s = append(s, e.String())
+		}
+	}
+	return s
+}
+
+// waitMenu waits until the visible menu is exactly want.
+func (p *trayProc) waitMenu(want ...string) {
+	p.t.Helper()
+	var last []string
+	ok := poll(func() bool {
+		last = p.shown()
+		return slices.Equal(last, want)
+	})
+	if !ok {
+		p.t.Fatalf("menu never became\n  %q\nlast seen\n  %q\noutput:\n%s", want, last, p.out.String())
+	}
+}
+
+// click clicks the visible entry labelled label as a panel does.
+func (p *trayProc) click(label string) {
+	p.t.Helper()
+	for _, e := range p.menu() {
+		if e.visible && e.label == label {
+			obj := p.d.conn.Object(p.item(), "/StatusNotifierItem/menu")
+			if err := obj.Call("com.canonical.dbusmenu.Event", 0, e.id, "clicked", dbus.MakeVariant(""), uint32(0)).Err; err != nil {
+				p.t.Fatalf("click %q: %v", label, err)
+			}
+			return
+		}
+	}
+	p.t.Fatalf("no visible entry %q in %q", label, p.shown())
+}
+
+// tooltip reads the icon's tooltip title.
+func (p *trayProc) tooltip() string {
+	p.t.Helper()
+	v, err := p.d.conn.Object(p.item(), "/StatusNotifierItem").GetProperty("org.kde.StatusNotifierItem.ToolTip")
+	if err != nil {
+		p.t.Fatalf("read ToolTip: %v", err)
+	}
+	fields, ok := v.Value().([]any)
+	if !ok || len(fields) != 4 {
+		p.t.Fatalf("ToolTip is %v, not (sa(iiay)ss)", v)
+	}
+	s, _ := fields[2].(string)
+	return s
+}
+
+// browsed returns the URLs given to $BROWSER so far.
+func (p *trayProc) browsed() []string {
+	data, _ := os.ReadFile(p.browser)
+	return strings.Fields(string(data))
+}
+
+// consent plays the browser for the n-th URL given to $BROWSER: it follows
+// the login's redirects to the fake's consent (approved automatically) and
+// back to spotray's callback.
+func (p *trayProc) consent(n int) {
+	p.t.Helper()
+	waitUntil(p.t, "spotray to open the browser", func() bool { return len(p.browsed()) >= n })
+	resp, err := http.Get(p.browsed()[n-1])
+	if err != nil {
+		p.t.Fatalf("browser: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		p.t.Fatalf("browser: the login ended on HTTP %d", resp.StatusCode)
+	}
+}
+
+// notesAfter returns the Notify calls after the first n.
+func notesAfter(d *desk, n int) []desktoptest.NotifyCall {
+	calls := d.notes.Calls()
+	if len(calls) <= n {
+		return nil
+	}
+	return calls[n:]
+}
+
+// waitNote waits for a notification with summary to arrive after the
+// first n calls, and returns it with its index.
+func (p *trayProc) waitNote(n int, summary string) (desktoptest.NotifyCall, int) {
+	p.t.Helper()
+	var found desktoptest.NotifyCall
+	idx := -1
+	ok := poll(func() bool {
+		for i, c := range notesAfter(p.d, n) {
+			if c.Summary == summary {
+				found, idx = c, n+i
+				return true
+			}
+		}
+		return false
+	})
+	if !ok {
+		p.t.Fatalf("no notification %q after the first %d; calls: %s\noutput:\n%s",
+			summary, n, describeNotes(p.d.notes.Calls()), p.out.String())
+	}
+	return found, idx
+}
+
+func describeNotes(calls []desktoptest.NotifyCall) string {
+	var b strings.Builder
+	for i, c := range calls {
+		fmt.Fprintf(&b, "\n  %d: %q / %q (replaces %d, icon %q)", i, c.Summary, c.Body, c.ReplacesID, c.AppIcon)
+	}
+	return b.String()
+}
+
+// poll calls cond until it holds or waitLimit passes.
+func poll(cond func() bool) bool {
+	deadline := time.Now().Add(waitLimit)
+	for {
+		if cond() {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	if !poll(cond) {
+		t.Fatalf("gave up waiting for %s", what)
+	}
+}
+
+// playing is a fixture with is_playing set, because the captured track
+// fixture happens to be paused.
+func playing(t *testing.T, name string, on bool) []byte {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal(fakespotify.Fixture(name), &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["is_playing"] = on
+	b, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// The menus the tests expect. Labels are as dbusmenu carries them.
+var (
+	notConnectedMenu = []string{"Connect Spotify", "---", "[x] Notifications", "[ ] Launch at login", "---", "Quit"}
+)
+
+// connectedMenu is the connected menu with the given playback lines.
+func connectedMenu(playback ...string) []string {
+	m := append([]string{}, playback...)
+	return append(m, "Connected as Demo Listener (disabled)", "Copy refresh token", "Copy access token",
+		"---", "[x] Notifications", "[ ] Launch at login", "---", "Disconnect", "Quit")
+}
+
+// checkNoTokensLeaked fails if a token the fake issued appears in
+// spotray's output or log file.
+func checkNoTokensLeaked(t *testing.T, p *trayProc, fake *fakespotify.Server) {
+	t.Helper()
+	logData, _ := os.ReadFile(filepath.Join(p.h.Paths.StateDir, "spotray.log"))
+	for _, tok := range fake.IssuedTokens() {
+		if strings.Contains(p.out.String(), tok) || bytes.Contains(logData, []byte(tok)) {
+			t.Errorf("a token value appears in spotray's output or log")
+		}
+	}
+}
+
+// TestTrayConnectAndFollowPlayback is the first run: not connected, Connect
+// Spotify, consent in the browser, then the menu and notifications follow
+// Spotify through real captured payloads.
+func TestTrayConnectAndFollowPlayback(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, true)
+	fake := fakespotify.NewTestServer(t, fakespotify.Options{AutoApprove: true})
+	fake.SetCurrentlyPlaying(fakespotify.Fixture(fakespotify.FixtureTrack)) // paused
+	h := trayHome(t, fake)
+	p := startTray(t, h, d)
+
+	p.item()
+	t.Logf("exec to icon registered on the bus: %v", p.registration().At.Sub(p.started))
+	p.waitMenu(notConnectedMenu...)
+	if tip := p.tooltip(); tip != "spotray: not connected; click Connect Spotify" {
+		t.Errorf("tooltip = %q", tip)
+	}
+
+	clicked := time.Now()
+	p.click("Connect Spotify")
+	p.waitMenu("Connecting… (finish in your browser) (disabled)", "---", "[x] Notifications", "[ ] Launch at login", "---", "Quit")
+	p.consent(1)
+	p.waitMenu(connectedMenu("Paused: Dancing Queen — ABBA", "Arrival (disabled)")...)
+	t.Logf("click on Connect to connected menu (with the browser step): %v", time.Since(clicked))
+	connected, _ := p.waitNote(0, "Connected to Spotify")
+	if !strings.Contains(connected.Body, "Demo Listener") || connected.AppName != "spotray" {
+		t.Errorf("login notification = %+v", connected)
+	}
+	if _, err := os.Stat(filepath.Join(h.Paths.ConfigDir, "token.json")); err != nil {
+		t.Errorf("no token.json after login: %v", err)
+	}
+
+	// Resuming the item that was there at start-up announces nothing.
+	fake.SetCurrentlyPlaying(playing(t, fakespotify.FixtureTrack, true))
+	p.waitMenu(connectedMenu("Dancing Queen — ABBA", "Arrival (disabled)")...)
+	if tip := p.tooltip(); tip != "Dancing Queen — ABBA\nArrival" {
+		t.Errorf("tooltip = %q", tip)
+	}
+	p.click("Dancing Queen — ABBA")
+	waitUntil(t, "the track to open in the browser", func() bool {
+		return slices.Contains(p.browsed(), "https://open.spotify.com/track/01iyCAUm8EvOFqVWYJ3dVX")
+	})
+
+	fake.SetCurrentlyPlaying(fakespotify.Fixture(fakespotify.FixtureEpisode))
+	p.waitMenu(connectedMenu("The Giant Beastcast: Episode 0 — The Giant Beastcast")...)
+	ep, epIdx := p.waitNote(0, "The Giant Beastcast: Episode 0")
+	if ep.Body != "The Giant Beastcast" {
+		t.Errorf("episode notification body = %q", ep.Body)
+	}
+
+	fake.SetCurrentlyPlaying(fakespotify.Fixture(fakespotify.FixtureAd))
+	p.waitMenu(connectedMenu("Advertisement (disabled)")...)
+
+	fake.SetCurrentlyPlaying(fakespotify.Fixture(fakespotify.FixtureLocalFile))
+	p.waitMenu(connectedMenu("Run Boy Run — Woodkid (disabled)", "The Golden Age (disabled)")...)
+	local, localIdx := p.waitNote(epIdx+1, "Run Boy Run")
+	if localIdx != epIdx+1 {
+		t.Errorf("notifications between the episode and the local file (the ad?): %s", describeNotes(d.notes.Calls()))
+	}
+	if local.Body != "Woodkid\nThe Golden Age" {
+		t.Errorf("local file notification body = %q", local.Body)
+	}
+	// Track changes replace each other on screen.
+	if local.ReplacesID != ep.ID {
+		t.Errorf("local file notification replaces %d, want the episode's %d", local.ReplacesID, ep.ID)
+	}
+	checkIcon(t, local)
+
+	fake.SetCurrentlyPlaying(playing(t, fakespotify.FixtureLocalFile, false))
+	p.waitMenu(connectedMenu("Paused: Run Boy Run — Woodkid (disabled)", "The Golden Age (disabled)")...)
+	fake.SetNothingPlaying()
+	p.waitMenu(connectedMenu("Nothing playing (disabled)")...)
+	if tip := p.tooltip(); tip != "Nothing playing" {
+		t.Errorf("tooltip = %q", tip)
+	}
+	fake.SetCurrentlyPlaying(playing(t, fakespotify.FixtureTrack, true))
+	p.waitMenu(connectedMenu("Dancing Queen — ABBA", "Arrival (disabled)")...)
+	again, againIdx := p.waitNote(localIdx+1, "Dancing Queen")
+	if againIdx != localIdx+1 {
+		t.Errorf("notifications for the pause or for nothing playing: %s", describeNotes(d.notes.Calls()))
+	}
+	if again.Body != "ABBA\nArrival" {
+		t.Errorf("track notification body = %q", again.Body)
+	}
+	checkNoTokensLeaked(t, p, fake)
+}
+
+// checkIcon checks that a notification names an image file that exists.
+func checkIcon(t *testing.T, c desktoptest.NotifyCall) {
+	t.Helper()
+	path := c.AppIcon
+	if v, ok := c.Hint("image-path").(string); ok && v != "" {
+		path = v
+	}
+	path = strings.TrimPrefix(path, "file://")
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("notification icon %q: %v", path, err)
+	}
+}
+
+// TestTrayCopyTokens puts the tokens on a real X clipboard.
+func TestTrayCopyTokens(t *testing.T) {
+	t.Parallel()
+	testenv.Require(t, "Xvfb", "xclip")
+	d := newDesk(t, true)
+	d.display = desktoptest.StartXvfb(t)
+	fake := fakespotify.NewTestServer(t, fakespotify.Options{})
+	fake.SetCurrentlyPlaying(fakespotify.Fixture(fakespotify.FixtureTrack))
+	h := trayHome(t, fake)
+	h.seedLogin()
+	p := startTray(t, h, d)
+	p.waitMenu(connectedMenu("Paused: Dancing Queen — ABBA", "Arrival (disabled)")...)
+
+	p.click("Copy refresh token")
+	stored := h.stored()
+	waitUntil(t, "the refresh token on the clipboard", func() bool {
+		return desktoptest.Clipboard(t, d.display) == stored.RefreshToken
+	})
+	n, _ := p.waitNote(0, "Refresh token copied")
+	if !strings.Contains(n.Body, fakespotify.DefaultClientID) || !strings.Contains(n.Body, stored.LoginEndsAt().Local().Format("2 January 2006")) {
+		t.Errorf("notification body = %q: want the client ID and the end of the login", n.Body)
+	}
+
+	p.click("Copy access token")
+	waitUntil(t, "an access token on the clipboard", func() bool {
+		return desktoptest.Clipboard(t, d.display) == h.stored().AccessToken
+	})
+	if !fakeAccepts(t, fake, desktoptest.Clipboard(t, d.display)) {
+		t.Error("Spotify refuses the copied access token")
+	}
+	n, _ = p.waitNote(0, "Access token copied")
+	if !strings.Contains(n.Body, "Valid until") {
+		t.Errorf("notification body = %q", n.Body)
+	}
+	checkNoTokensLeaked(t, p, fake)
+}
+
+// TestTrayNotificationsCheckbox: switched off, a track change shows in the
+// menu but announces nothing; the choice survives a restart.
+func TestTrayNotificationsCheckbox(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, true)
+	fake := fakespotify.NewTestServer(t, fakespotify.Options{})
+	fake.SetCurrentlyPlaying(playing(t, fakespotify.FixtureTrack, true))
+	h := trayHome(t, fake)
+	h.seedLogin()
+	p := startTray(t, h, d)
+	p.waitMenu(connectedMenu("Dancing Queen — ABBA", "Arrival (disabled)")...)
+
+	p.click("Notifications")
+	off := connectedMenu("The Giant Beastcast: Episode 0 — The Giant Beastcast")
+	off[len(off)-5] = "[ ] Notifications"
+	waitUntil(t, "the checkbox to clear", func() bool { return slices.Contains(p.shown(), "[ ] Notifications") })
+	fake.SetCurrentlyPlaying(fakespotify.Fixture(fakespotify.FixtureEpisode))
+	p.waitMenu(off...)
+
+	p.click("Notifications")
+	waitUntil(t, "the checkbox to be set", func() bool { return slices.Contains(p.shown(), "[x] Notifications") })
+	fake.SetCurrentlyPlaying(fakespotify.Fixture(fakespotify.FixtureLocalFile))
+	_, idx := p.waitNote(0, "Run Boy Run")
+	if idx != 0 {
+		t.Errorf("notifications while switched off: %s", describeNotes(d.notes.Calls()))
+	}
+
+	// Off again, then a restart: the tray comes back with it off.
+	p.click("Notifications")
+	waitUntil(t, "settings.json to record it", func() bool {
+		data, _ := os.ReadFile(filepath.Join(h.Paths.StateDir, "settings.json"))
+		return bytes.Contains(data, []byte(`"notifications": false`))
+	})
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	if code := p.wait(); code != 0 {
+		t.Fatalf("exit code %d after SIGTERM", code)
+	}
+	p = startTray(t, h, d)
+	waitUntil(t, "the restarted tray's menu", func() bool { return slices.Contains(p.shown(), "[ ] Notifications") })
+}
+
+// TestTrayLaunchAtLogin writes and removes the XDG autostart entry.
+func TestTrayLaunchAtLogin(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, true)
+	h := trayHome(t, nil)
+	p := startTray(t, h, d)
+	p.waitMenu(notConnectedMenu...)
+	entry := filepath.Join(filepath.Dir(h.Paths.ConfigDir), "autostart", "spotray.desktop")
+
+	p.click("Launch at login")
+	p.waitMenu("Connect Spotify", "---", "[x] Notifications", "[x] Launch at login", "---", "Quit")
+	data, err := os.ReadFile(entry)
+	if err != nil {
+		t.Fatalf("autostart entry: %v", err)
+	}
+	if !strings.Contains(string(data), "Exec=") || !strings.Contains(string(data), filepath.Base(h.bin)) {
+		t.Errorf("autostart entry does not start spotray:\n%s", data)
+	}
+
+	p.click("Launch at login")
+	p.waitMenu(notConnectedMenu...)
+	if _, err := os.Stat(entry); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("autostart entry still there after switching it off: %v", err)
+	}
+}
+
+// TestTrayIconReturnsAfterPanelRestart: a panel that restarts (after a
+// notification came and went, whose signal once broke systray's
+// re-registration) gets the icon back.
+func TestTrayIconReturnsAfterPanelRestart(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, true)
+	fake := fakespotify.NewTestServer(t, fakespotify.Options{})
+	fake.SetCurrentlyPlaying(playing(t, fakespotify.FixtureTrack, true))
+	h := trayHome(t, fake)
+	h.seedLogin()
+	p := startTray(t, h, d)
+	p.waitMenu(connectedMenu("Dancing Queen — ABBA", "Arrival (disabled)")...)
+
+	fake.SetCurrentlyPlaying(fakespotify.Fixture(fakespotify.FixtureEpisode))
+	n, _ := p.waitNote(0, "The Giant Beastcast: Episode 0")
+	if err := d.notes.Expire(n.ID); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		before := len(d.watcher.Registrations())
+		restarted := time.Now()
+		d.watcher.Restart(t)
+		d.watcher.WaitForRegistrations(t, before+1)
+		d.watcher.WaitForItems(t, 1)
+		t.Logf("panel restart %d to icon registered again: %v", i+1, time.Since(restarted))
+		// Notifications keep coming too.
+		next := []string{fakespotify.FixtureLocalFile, fakespotify.FixtureEpisode}[i]
+		summary := []string{"Run Boy Run", "The Giant Beastcast: Episode 0"}[i]
+		sent := len(d.notes.Calls())
+		fake.SetCurrentlyPlaying(fakespotify.Fixture(next))
+		n, _ := p.waitNote(sent, summary)
+		d.notes.Expire(n.ID)
+	}
+	p.waitMenu(connectedMenu("The Giant Beastcast: Episode 0 — The Giant Beastcast")...)
+}
+
+// TestTrayWithoutPanel: no panel at start is one notification and a log
+// line with the fix; the icon registers once a panel starts.
+func TestTrayWithoutPanel(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, false)
+	h := trayHome(t, nil)
+	p := startTray(t, h, d)
+	n, _ := p.waitNote(0, "spotray's icon cannot be shown")
+	if !strings.Contains(n.Body, "AppIndicator and KStatusNotifierItem Support") {
+		t.Errorf("notification body = %q", n.Body)
+	}
+	waitUntil(t, "the log line", func() bool {
+		return strings.Contains(p.out.String(), "no system tray is running")
+	})
+
+	d.watcher = desktoptest.NewWatcher(t, d.addr)
+	p.waitMenu(notConnectedMenu...)
+	if got := len(d.notes.Calls()); got != 1 {
+		t.Errorf("%d notifications, want 1: %s", got, describeNotes(d.notes.Calls()))
+	}
+}
+
+// TestTrayLoginEnded: Spotify refusing the refresh token takes the tray
+// back to Connect Spotify with exactly one notification; connecting again
+// works.
+func TestTrayLoginEnded(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, true)
+	fake := fakespotify.NewTestServer(t, fakespotify.Options{AutoApprove: true})
+	fake.SetCurrentlyPlaying(playing(t, fakespotify.FixtureTrack, true))
+	h := trayHome(t, fake)
+	h.seedLogin()
+	p := startTray(t, h, d)
+	p.waitMenu(connectedMenu("Dancing Queen — ABBA", "Arrival (disabled)")...)
+
+	fake.SetTokenFault(fakespotify.Fault{Kind: fakespotify.FaultInvalidGrant, Message: "Refresh token expired"})
+	fake.ExpireAccessTokens()
+	p.waitMenu("Connect Spotify", "Spotify ended this login (disabled)", "---", "[x] Notifications", "[ ] Launch at login", "---", "Quit")
+	if tip := p.tooltip(); tip != "Spotify ended this login: click Connect Spotify" {
+		t.Errorf("tooltip = %q", tip)
+	}
+	ended, endedIdx := p.waitNote(0, "Spotify ended spotray's login")
+	if !strings.Contains(ended.Body, "Refresh token expired") {
+		t.Errorf("notification body = %q: want Spotify's reason", ended.Body)
+	}
+	if _, err := os.Stat(filepath.Join(h.Paths.ConfigDir, "token.json")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("token.json still there: %v", err)
+	}
+
+	fake.ClearFaults()
+	p.click("Connect Spotify")
+	p.consent(1)
+	p.waitMenu(connectedMenu("Dancing Queen — ABBA", "Arrival (disabled)")...)
+	_, idx := p.waitNote(endedIdx+1, "Connected to Spotify")
+	if calls := d.notes.Calls(); idx != endedIdx+1 || endedIdx != 0 {
+		t.Errorf("want exactly one notification about the ended login, then the new login: %s", describeNotes(calls))
+	}
+	// After a failure, Spotify is asked to show its consent page again.
+	if got := fake.LastAuthorize().Get("show_dialog"); got != "true" {
+		t.Errorf("show_dialog = %q after the login ended, want true", got)
+	}
+}
+
+// TestTrayDisconnect removes token.json and returns to the first-run menu.
+func TestTrayDisconnect(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, true)
+	fake := fakespotify.NewTestServer(t, fakespotify.Options{})
+	fake.SetNothingPlaying()
+	h := trayHome(t, fake)
+	h.seedLogin()
+	p := startTray(t, h, d)
+	p.waitMenu(connectedMenu("Nothing playing (disabled)")...)
+	p.click("Disconnect")
+	p.waitMenu(notConnectedMenu...)
+	if _, err := os.Stat(filepath.Join(h.Paths.ConfigDir, "token.json")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("token.json still there: %v", err)
+	}
+}
+
+// TestTraySecondInstance: a second tray says so and fails; the first
+// keeps running.
+func TestTraySecondInstance(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, true)
+	h := trayHome(t, nil)
+	p := startTray(t, h, d)
+	p.waitMenu(notConnectedMenu...)
+
+	second := startTray(t, h, d)
+	if code := second.wait(); code == 0 {
+		t.Errorf("second tray exited with 0")
+	}
+	if out := second.out.String(); !strings.Contains(out, "spotray is already running") {
+		t.Errorf("second tray said %q", out)
+	}
+	p.waitMenu(notConnectedMenu...)
+}
+
+// TestTrayWithoutSessionBus fails with a sentence, never a panic.
+func TestTrayWithoutSessionBus(t *testing.T) {
+	t.Parallel()
+	h := trayHome(t, nil)
+	for _, tc := range []struct{ name, env, want string }{
+		{"bus gone", "DBUS_SESSION_BUS_ADDRESS=unix:path=" + filepath.Join(h.root, "no-bus"), "D-Bus session bus"},
+		{"no bus configured", "DBUS_SESSION_BUS_ADDRESS=", "no D-Bus session bus"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "no bus configured" {
+				if _, err := os.Stat(fmt.Sprintf("/run/user/%d/bus", os.Getuid())); err == nil {
+					t.Skip("this machine has a user session bus at /run/user/UID/bus")
+				}
+			}
+			h.Env = []string{tc.env}
+			_, stderr, code := h.run()
+			if code != 1 || !strings.Contains(stderr, tc.want) || strings.Contains(stderr, "panic") {
+				t.Errorf("exit %d, stderr %q; want 1 and %q", code, stderr, tc.want)
+			}
+			if n := strings.Count(strings.TrimSpace(stderr), "\n"); n > 0 {
+				t.Logf("stderr has %d lines: %q", n+1, stderr)
+			}
+		})
+	}
+}
+
+// TestTrayQuitAndSIGTERM: both end the tray with exit code 0.
+func TestTrayQuitAndSIGTERM(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, true)
+	h := trayHome(t, nil)
+
+	p := startTray(t, h, d)
+	p.waitMenu(notConnectedMenu...)
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	if code := p.wait(); code != 0 {
+		t.Errorf("exit code %d after SIGTERM; output:\n%s", code, p.out.String())
+	}
+
+	p = startTray(t, h, d)
+	p.waitMenu(notConnectedMenu...)
+	p.click("Quit")
+	if code := p.wait(); code != 0 {
+		t.Errorf("exit code %d after Quit; output:\n%s", code, p.out.String())
+	}
+}
+
+// TestTrayBrokenConfig keeps running on the defaults and says where the
+// mistake is, without rewriting the file.
+func TestTrayBrokenConfig(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, true)
+	h := trayHome(t, nil)
+	broken := []byte("# mine\npoll_interval = 2\nclient_id = \"unterminated\n")
+	if err := os.WriteFile(h.Paths.ConfigFile(), broken, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := startTray(t, h, d)
+	n, _ := p.waitNote(0, "spotray cannot use its settings")
+	if !strings.Contains(n.Body, "config.toml:3") {
+		t.Errorf("notification body = %q: want the file and line", n.Body)
+	}
+	waitUntil(t, "the menu to say so", func() bool {
+		return slices.ContainsFunc(p.shown(), func(s string) bool { return strings.HasPrefix(s, "config.toml line 3:") })
+	})
+	if tip := p.tooltip(); !strings.Contains(tip, "config.toml line 3") {
+		t.Errorf("tooltip = %q", tip)
+	}
+	if data, _ := os.ReadFile(h.Paths.ConfigFile()); !bytes.Equal(data, broken) {
+		t.Errorf("config.toml was rewritten:\n%s", data)
+	}
+	if !strings.Contains(p.out.String(), "config.toml:3") {
+		t.Errorf("the log does not name the line:\n%s", p.out.String())
+	}
+}
