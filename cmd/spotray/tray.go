@@ -106,6 +106,7 @@ type trayApp struct {
 	ctx     context.Context // canceled when the tray exits
 	events  chan func()
 	clicks  chan tray.ID
+	opened  chan struct{} // the menu was opened: worth a fresh look at Spotify
 	notes   chan pendingNote
 	ui      *ui.Tray // nil until the menu exists
 	quit    bool
@@ -122,6 +123,7 @@ func newTrayApp(o trayOptions, log *slog.Logger, desk desktop) (*trayApp, error)
 		store:       &tokens.Store{Dir: o.paths.ConfigDir},
 		events:      make(chan func()),
 		clicks:      make(chan tray.ID, 8),
+		opened:      make(chan struct{}, 1),
 		notes:       make(chan pendingNote, 16),
 	}
 	icon, err := writeAppIcon(o.paths.CacheDir)
@@ -254,7 +256,7 @@ func (a *trayApp) run(ctx context.Context) error {
 		a.loop()
 	}()
 	a.log.Info("tray starting", "connected", a.state.Connected)
-	ui.Run(a.menu(), a.clicks, func(t *ui.Tray) {
+	ui.Run(a.menu(), a.clicks, a.opened, func(t *ui.Tray) {
 		a.post(func() { a.ui = t })
 	})
 	cancel()
@@ -292,6 +294,11 @@ func (a *trayApp) loop() {
 			return
 		case id := <-a.clicks:
 			a.click(id)
+		case <-a.opened:
+			// Whoever opens the menu wants to see what plays now, not what
+			// played at the last poll (up to a minute ago when idle).
+			a.watcher.pollNow()
+			continue
 		case f := <-a.events:
 			f()
 		case <-minute.C:

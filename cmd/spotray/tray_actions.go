@@ -247,6 +247,7 @@ func (a *trayApp) toggleAutostart() {
 // watcherHandle stops the running playback watcher. Its generation lets
 // the loop ignore what a stopped watcher still posts.
 type watcherHandle struct {
+	w      *playback.Watcher // nil when not running
 	stopFn func()
 	gen    int
 }
@@ -256,7 +257,14 @@ func (w *watcherHandle) stop() {
 		w.stopFn()
 		w.stopFn = nil
 	}
+	w.w = nil
 	w.gen++
+}
+
+func (w *watcherHandle) pollNow() {
+	if w.w != nil {
+		w.w.PollNow()
+	}
 }
 
 // startWatcher polls Spotify for the current login, replacing any running
@@ -278,6 +286,7 @@ func (a *trayApp) startWatcher() {
 			})
 		},
 	}
+	a.watcher.w = w
 	a.goBackground(func() {
 		err := w.Run(ctx)
 		a.post(func() {

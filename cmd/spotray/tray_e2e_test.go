@@ -263,16 +263,35 @@ func (p *trayProc) shown() []string {
 	return s
 }
 
-// waitMenu waits until the visible menu is exactly want.
+// waitMenu waits until the visible menu is exactly want. It opens the
+// menu now and then, as a user looking would, which makes spotray look at
+// Spotify again rather than wait for its next poll (a minute when idle).
 func (p *trayProc) waitMenu(want ...string) {
 	p.t.Helper()
 	var last []string
+	lastOpen := time.Now()
 	ok := poll(func() bool {
 		last = p.shown()
-		return slices.Equal(last, want)
+		if slices.Equal(last, want) {
+			return true
+		}
+		if time.Since(lastOpen) > 500*time.Millisecond {
+			p.open()
+			lastOpen = time.Now()
+		}
+		return false
 	})
 	if !ok {
 		p.t.Fatalf("menu never became\n  %q\nlast seen\n  %q\noutput:\n%s", want, last, p.out.String())
+	}
+}
+
+// open tells spotray its menu was opened, as a panel does when showing it.
+func (p *trayProc) open() {
+	p.t.Helper()
+	obj := p.d.conn.Object(p.item(), "/StatusNotifierItem/menu")
+	if err := obj.Call("com.canonical.dbusmenu.Event", 0, int32(0), "opened", dbus.MakeVariant(""), uint32(0)).Err; err != nil {
+		p.t.Fatalf("open the menu: %v", err)
 	}
 }
 

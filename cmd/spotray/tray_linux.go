@@ -21,17 +21,20 @@ type dbusDesktop struct {
 // without it systray only logs, and then panics on Quit. godbus would also
 // start dbus-launch, leaving a stray bus daemon nobody else can see.
 func openDesktop(getenv func(string) string) (desktop, error) {
-	if getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+	addr := getenv("DBUS_SESSION_BUS_ADDRESS")
+	if addr == "" {
 		bus, err := findSessionBus(getenv)
 		if err != nil {
 			return nil, err
 		}
 		// godbus reads the process environment, not getenv.
-		os.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+dbus.EscapeBusAddressValue(bus))
+		addr = "unix:path=" + dbus.EscapeBusAddressValue(bus)
+		os.Setenv("DBUS_SESSION_BUS_ADDRESS", addr)
 	}
 	conn, err := dbus.SessionBus()
 	if err != nil {
-		return nil, fmt.Errorf("connect to the D-Bus session bus: %w (the tray icon needs a desktop session's bus)", err)
+		return nil, fmt.Errorf("cannot reach the D-Bus session bus at %s (%w): the tray icon and notifications "+
+			"need the bus of a desktop session", addr, err)
 	}
 	return &dbusDesktop{conn: conn}, nil
 }

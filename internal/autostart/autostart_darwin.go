@@ -1,9 +1,61 @@
-//go:build darwin
-
 package autostart
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 
-func enabled() (bool, error) { return false, errors.New("TODO") }
-func enable(exe string) error { return errors.New("TODO") }
-func disable() error          { return errors.New("TODO") }
+	"github.com/spotray/spotray/internal/atomicfile"
+)
+
+// agentPath is ~/Library/LaunchAgents/io.github.spotray.plist; launchd
+// reads it at the next login.
+func agentPath() (string, error) {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("autostart: %w", err)
+	}
+	return filepath.Join(home, "Library", "LaunchAgents", launchAgentLabel+".plist"), nil
+}
+
+func enabled() (bool, error) {
+	path, err := agentPath()
+	if err != nil {
+		return false, err
+	}
+	_, err = os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("autostart: %w", err)
+	}
+	return true, nil
+}
+
+func enable(exe string) error {
+	path, err := agentPath()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("autostart: %w", err)
+	}
+	if err := atomicfile.WriteFile(path, []byte(launchAgent(exe)), 0o644); err != nil {
+		return fmt.Errorf("autostart: %w", err)
+	}
+	return nil
+}
+
+func disable() error {
+	path, err := agentPath()
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("autostart: %w", err)
+	}
+	return nil
+}

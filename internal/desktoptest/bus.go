@@ -2,6 +2,7 @@ package desktoptest
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -55,7 +56,10 @@ func StartBus(t testing.TB) (addr string) {
 		t.Fatalf("start bus: %v", err)
 	}
 	cmd := exec.Command("dbus-daemon", "--config-file="+conf, "--nofork", "--nopidfile", "--print-address=1")
-	cmd.Stderr = os.Stderr
+	// dbus-daemon complains about fd limits it cannot raise as non-root
+	// and root alike; show what it said only when something went wrong.
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
 	cmd.SysProcAttr = dieWithParent()
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -67,6 +71,9 @@ func StartBus(t testing.TB) (addr string) {
 	t.Cleanup(func() {
 		cmd.Process.Kill()
 		cmd.Wait()
+		if t.Failed() && stderr.Len() > 0 {
+			t.Logf("dbus-daemon said: %s", bytes.TrimSpace(stderr.Bytes()))
+		}
 	})
 	// The daemon prints its address once it listens.
 	line := make(chan string, 1)
@@ -80,7 +87,8 @@ func StartBus(t testing.TB) (addr string) {
 		t.Fatalf("start bus: dbus-daemon printed no address within %v", startTimeout)
 	}
 	if addr == "" {
-		t.Fatal("start bus: dbus-daemon exited without printing its address")
+		cmd.Wait()
+		t.Fatalf("start bus: dbus-daemon exited without printing its address: %s", bytes.TrimSpace(stderr.Bytes()))
 	}
 	return addr
 }
@@ -110,14 +118,22 @@ func ownName(t testing.TB, conn *dbus.Conn, name string) {
 	}
 }
 
-// waitFor polls cond until it holds, failing t after startTimeout with what
-// it was waiting for.
-func waitFor(t testing.TB, what string, cond func() bool) {
+// WaitFor polls cond until it holds, failing t with what it was waiting for
+// if that takes longer than a generous deadline (20 s): long enough for a
+// slow, busy machine, short enough to fail a hung test with a reason.
+func WaitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	waitFor(t, func() string { return what }, cond)
+}
+
+// waitFor is WaitFor with a description made at failure time, so that it
+// can say how far things got.
+func waitFor(t testing.TB, what func() string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(startTimeout)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("waited %v for %s", startTimeout, what)
+			t.Fatalf("waited %v for %s", startTimeout, what())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

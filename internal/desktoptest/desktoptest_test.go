@@ -1,16 +1,12 @@
 package desktoptest_test
 
 import (
-	"os"
-	"os/exec"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/godbus/dbus/v5"
 
 	"github.com/spotray/spotray/internal/desktoptest"
-	"github.com/spotray/spotray/internal/testenv"
 )
 
 func TestNotificationServerRecordsCalls(t *testing.T) {
@@ -84,12 +80,10 @@ func TestWatcherRegistrationAndRestart(t *testing.T) {
 	}
 	signals := make(chan *dbus.Signal, 8)
 	item.Signal(signals)
+	registered := make(chan error, 8)
 	register := func() {
-		err := item.Object("org.kde.StatusNotifierWatcher", "/StatusNotifierWatcher").
+		registered <- item.Object("org.kde.StatusNotifierWatcher", "/StatusNotifierWatcher").
 			Call("org.kde.StatusNotifierWatcher.RegisterStatusNotifierItem", 0, "/StatusNotifierItem").Err
-		if err != nil {
-			t.Errorf("register: %v", err)
-		}
 	}
 	go func() {
 		for sig := range signals {
@@ -99,6 +93,9 @@ func TestWatcherRegistrationAndRestart(t *testing.T) {
 		}
 	}()
 	register()
+	if err := <-registered; err != nil {
+		t.Fatalf("register: %v", err)
+	}
 
 	regs := w.WaitForRegistrations(t, 1)
 	want := item.Names()[0] + "/StatusNotifierItem"
@@ -126,6 +123,9 @@ func TestWatcherRegistrationAndRestart(t *testing.T) {
 	}
 
 	w.Restart(t)
+	if err := <-registered; err != nil {
+		t.Fatalf("register after restart: %v", err)
+	}
 	regs = w.WaitForRegistrations(t, 2)
 	if regs[1].Item != want || !regs[1].At.After(regs[0].At) {
 		t.Errorf("after restart: %+v", regs)
@@ -141,23 +141,4 @@ func equal(a, b any) bool {
 		return ok && slices.Equal(as, bs)
 	}
 	return a == b
-}
-
-func TestXvfbClipboard(t *testing.T) {
-	display := desktoptest.StartXvfb(t)
-	testenv.Require(t, "xclip")
-	if got := desktoptest.Clipboard(t, display); got != "" {
-		t.Errorf("fresh display has clipboard %q", got)
-	}
-	// Copy as atotto/clipboard does: xclip -in, which forks a process that
-	// keeps the selection; the cleanup of StartXvfb must end it.
-	copyCmd := exec.Command("xclip", "-in", "-selection", "clipboard")
-	copyCmd.Env = append(os.Environ(), "DISPLAY="+display)
-	copyCmd.Stdin = strings.NewReader("Song & <Artist> _x_")
-	if out, err := copyCmd.CombinedOutput(); err != nil {
-		t.Fatalf("xclip -in: %v: %s", err, out)
-	}
-	if got := desktoptest.Clipboard(t, display); got != "Song & <Artist> _x_" {
-		t.Errorf("Clipboard() = %q", got)
-	}
 }

@@ -95,7 +95,8 @@ func (s *NotificationServer) Closed() []uint32 {
 // them all; it fails the test if they do not arrive within a generous time.
 func (s *NotificationServer) WaitForCalls(t testing.TB, n int) []NotifyCall {
 	t.Helper()
-	waitFor(t, fmt.Sprintf("%d Notify calls (have %d)", n, len(s.Calls())), func() bool { return len(s.Calls()) >= n })
+	waitFor(t, func() string { return fmt.Sprintf("%d Notify calls (have %d)", n, len(s.Calls())) },
+		func() bool { return len(s.Calls()) >= n })
 	return s.Calls()
 }
 

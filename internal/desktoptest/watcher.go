@@ -63,8 +63,9 @@ func (w *Watcher) Registrations() []Registration {
 // not arrive within a generous time.
 func (w *Watcher) WaitForRegistrations(t testing.TB, n int) []Registration {
 	t.Helper()
-	waitFor(t, fmt.Sprintf("%d StatusNotifierItem registrations (have %d)", n, len(w.Registrations())),
-		func() bool { return len(w.Registrations()) >= n })
+	waitFor(t, func() string {
+		return fmt.Sprintf("%d StatusNotifierItem registrations (have %d)", n, len(w.Registrations()))
+	}, func() bool { return len(w.Registrations()) >= n })
 	return w.Registrations()
 }
 
@@ -81,7 +82,8 @@ func (w *Watcher) Items() []string {
 // it fails the test if that does not happen within a generous time.
 func (w *Watcher) WaitForItems(t testing.TB, n int) []string {
 	t.Helper()
-	waitFor(t, fmt.Sprintf("%d registered items (have %q)", n, w.Items()), func() bool { return len(w.Items()) == n })
+	waitFor(t, func() string { return fmt.Sprintf("%d registered items (have %q)", n, w.Items()) },
+		func() bool { return len(w.Items()) == n })
 	return w.Items()
 }
 

@@ -41,7 +41,7 @@ func StartXvfb(t testing.TB) (display string) {
 		t.Cleanup(func() { killClipboardOwners(t, display) })
 		return display
 	}
-	t.Fatalf("start Xvfb: no display started: %s", strings.Join(errs, "; "))
+	t.Fatalf("no Xvfb display started: %s", strings.Join(errs, "; "))
 	return ""
 }
 
@@ -60,7 +60,7 @@ func startXvfb(n int) (stop func(), err error) {
 	cmd.Stderr = &stderr
 	cmd.SysProcAttr = dieWithParent()
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("Xvfb :%d: %w", n, err)
+		return nil, fmt.Errorf("start Xvfb :%d: %w", n, err)
 	}
 	exited := make(chan struct{})
 	var waitErr error
@@ -76,10 +76,10 @@ func startXvfb(n int) (stop func(), err error) {
 	for !exists(socketPath(n)) {
 		select {
 		case <-exited:
-			return nil, fmt.Errorf("Xvfb :%d exited (%v): %s", n, waitErr, bytes.TrimSpace(stderr.Bytes()))
+			return nil, fmt.Errorf("start Xvfb :%d: exited (%v): %s", n, waitErr, bytes.TrimSpace(stderr.Bytes()))
 		case <-deadline:
 			stop()
-			return nil, fmt.Errorf("Xvfb :%d: no socket within %v", n, startTimeout)
+			return nil, fmt.Errorf("start Xvfb :%d: no socket within %v", n, startTimeout)
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
@@ -102,4 +102,3 @@ func Clipboard(t testing.TB, display string) string {
 	}
 	return string(out)
 }
-

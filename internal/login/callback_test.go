@@ -245,9 +245,11 @@ func TestCallback(t *testing.T) {
 			status: http.StatusBadRequest, want: []string{"far too long"},
 		},
 		{
-			name:    "POST to the callback",
-			prepare: func(t *testing.T, f *flow, _ *fakespotify.Server) string { return callback(consent(t, f.authorizeURL())) },
-			method:  http.MethodPost, status: http.StatusMethodNotAllowed,
+			name: "POST to the callback",
+			prepare: func(t *testing.T, f *flow, _ *fakespotify.Server) string {
+				return callback(consent(t, f.authorizeURL()))
+			},
+			method: http.MethodPost, status: http.StatusMethodNotAllowed,
 		},
 		{
 			name:    "favicon",
@@ -255,9 +257,11 @@ func TestCallback(t *testing.T) {
 			status:  http.StatusNotFound,
 		},
 		{
-			name:    "below the callback path",
-			prepare: func(t *testing.T, f *flow, _ *fakespotify.Server) string { return "/callback/x?" + consent(t, f.authorizeURL()).Encode() },
-			status:  http.StatusNotFound,
+			name: "below the callback path",
+			prepare: func(t *testing.T, f *flow, _ *fakespotify.Server) string {
+				return "/callback/x?" + consent(t, f.authorizeURL()).Encode()
+			},
+			status: http.StatusNotFound,
 		},
 		{
 			name:    "other path",

@@ -18,6 +18,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/spotray/spotray/internal/config"
@@ -60,7 +61,8 @@ type Options struct {
 	// ShowDialog asks Spotify to show the consent page even when the user
 	// has consented before, e.g. when reconnecting after a failure.
 	ShowDialog bool
-	// Open shows a URL to the user; nil means OpenBrowser.
+	// Open shows a URL to the user and must return promptly, since the
+	// login cannot proceed until it does; nil means OpenBrowser.
 	Open func(url string)
 	// Out receives the URL to visit in case the browser does not open;
 	// nil means standard error.
@@ -111,10 +113,12 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 
 	ctx, cancel := context.WithCancel(ctx)
 	f := newFlow(ctx, o, rd.site(ln.Addr().(*net.TCPAddr).Port))
+	var fresh freshConns
 	srv := &http.Server{
 		Handler:           f,
 		ReadHeaderTimeout: 10 * time.Second,
 		MaxHeaderBytes:    64 << 10,
+		ConnState:         fresh.track,
 		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelDebug),
 	}
 	served := make(chan struct{})
@@ -126,6 +130,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		// Cancel first so that an exchange still in flight gives up, then
 		// let the handler that ended the login finish writing its page.
 		cancel()
+		fresh.closeAll()
 		shutdown(srv)
 		<-served
 	}()
@@ -144,6 +149,45 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		f.finish(nil, fmt.Errorf("login: %w", ctx.Err()))
 	}
 	return f.outcome()
+}
+
+// freshConns tracks connections that have not sent a request yet, which
+// browsers open speculatively. http.Server.Shutdown waits up to five seconds
+// for each of them, which would keep `spotray login` hanging after the
+// browser already shows the result.
+type freshConns struct {
+	mu     sync.Mutex
+	conns  map[net.Conn]struct{}
+	closed bool // the login ended: close new connections at once
+}
+
+// track is the server's ConnState hook.
+func (fc *freshConns) track(c net.Conn, state http.ConnState) {
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
+	switch {
+	case state != http.StateNew:
+		delete(fc.conns, c)
+	case fc.closed:
+		c.Close()
+	default:
+		if fc.conns == nil {
+			fc.conns = make(map[net.Conn]struct{})
+		}
+		fc.conns[c] = struct{}{}
+	}
+}
+
+// closeAll closes the connections that have not sent a request, now and
+// from now on: once the login ended, no new request matters.
+func (fc *freshConns) closeAll() {
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
+	fc.closed = true
+	for c := range fc.conns {
+		c.Close()
+	}
+	clear(fc.conns)
 }
 
 // shutdown stops accepting connections and gives requests in flight a few

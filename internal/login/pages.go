@@ -171,9 +171,12 @@ func (f *flow) write(w http.ResponseWriter, status int, nonce string, t *templat
 	w.Write(buf.Bytes())
 }
 
-// securityHeaders keep the pages out of caches, frames and Referer headers
-// (the callback's address holds the authorization code), and let only the
-// page's own nonce-tagged style and script run.
+// securityHeaders keep the pages out of caches, frames and other sites'
+// Referer headers (the callback's address holds the authorization code),
+// and let only the page's own nonce-tagged style and script run. The
+// referrer policy is same-origin rather than no-referrer because under
+// no-referrer browsers send "Origin: null" with the setup form, which then
+// cannot be told from a form posted by another site.
 func securityHeaders(h http.Header, nonce string) {
 	csp := "default-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 	if nonce != "" {
@@ -181,7 +184,7 @@ func securityHeaders(h http.Header, nonce string) {
 	}
 	h.Set("Content-Security-Policy", csp)
 	h.Set("Cache-Control", "no-store")
-	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 }

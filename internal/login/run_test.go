@@ -280,3 +280,38 @@ func TestRedirectSites(t *testing.T) {
 		}
 	}
 }
+
+// TestFreshConns: connections that never sent a request (browser
+// preconnects) are closed when the login ends, so that shutting the server
+// down does not wait for them; connections serving a request are left to
+// finish.
+func TestFreshConns(t *testing.T) {
+	pipe := func() (server, client net.Conn) {
+		server, client = net.Pipe()
+		t.Cleanup(func() { server.Close(); client.Close() })
+		return server, client
+	}
+	closed := func(client net.Conn) bool {
+		client.SetReadDeadline(time.Now().Add(time.Millisecond))
+		_, err := client.Read(make([]byte, 1))
+		return errors.Is(err, io.EOF)
+	}
+	var fc freshConns
+	idle, idleClient := pipe()
+	busy, busyClient := pipe()
+	fc.track(idle, http.StateNew)
+	fc.track(busy, http.StateNew)
+	fc.track(busy, http.StateActive)
+	fc.closeAll()
+	if !closed(idleClient) {
+		t.Errorf("a connection without a request stayed open")
+	}
+	if closed(busyClient) {
+		t.Errorf("a connection serving a request was closed")
+	}
+	late, lateClient := pipe()
+	fc.track(late, http.StateNew)
+	if !closed(lateClient) {
+		t.Errorf("a connection opened after the login ended stayed open")
+	}
+}

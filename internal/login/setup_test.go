@@ -62,7 +62,7 @@ func TestSetupPage(t *testing.T) {
 			!strings.Contains(csp, "frame-ancestors 'none'") {
 			t.Errorf("CSP %q", csp)
 		}
-		if rec.Header().Get("Referrer-Policy") != "no-referrer" || rec.Header().Get("Cache-Control") != "no-store" {
+		if rec.Header().Get("Referrer-Policy") != "same-origin" || rec.Header().Get("Cache-Control") != "no-store" {
 			t.Errorf("headers %v", rec.Header())
 		}
 	}
@@ -146,8 +146,8 @@ func TestSetupRefused(t *testing.T) {
 			form: func(f *flow) url.Values {
 				return url.Values{"form_token": {f.formToken}, "client_id": {`<b>"x"</b>`}, "client_secret": {secret}}
 			},
-			status: http.StatusBadRequest,
-			want:   []string{"is not 32 characters long", `value="&lt;b&gt;&#34;x&#34;&lt;/b&gt;"`},
+			status:  http.StatusBadRequest,
+			want:    []string{"is not 32 characters long", `value="&lt;b&gt;&#34;x&#34;&lt;/b&gt;"`},
 			notWant: []string{"<b>", secret},
 		},
 		{

@@ -6,7 +6,10 @@
 package notify
 
 import (
+	"errors"
+	"fmt"
 	"log/slog"
+	"path/filepath"
 	"sync"
 )
 
@@ -67,3 +70,19 @@ func (l *logged) Notify(n Notification) error {
 }
 
 func (l *logged) Close() error { return l.next.Close() }
+
+// checkArgs validates New's arguments and returns the app icon as an
+// absolute path: notification daemons do not share our working directory.
+func checkArgs(appName, appIcon string) (string, error) {
+	if appName == "" {
+		return "", errors.New("notifier: empty app name")
+	}
+	if appIcon == "" {
+		return "", errors.New("notifier: empty app icon path")
+	}
+	abs, err := filepath.Abs(appIcon)
+	if err != nil {
+		return "", fmt.Errorf("notifier: app icon: %w", err)
+	}
+	return abs, nil
+}

@@ -3,9 +3,7 @@
 package notify
 
 import (
-	"errors"
 	"fmt"
-	"path/filepath"
 
 	"github.com/gen2brain/beeep"
 )
@@ -15,15 +13,9 @@ import (
 // its own. On this system notifications cannot replace each other: Replace
 // is ignored.
 func New(appName, appIcon string) (Notifier, error) {
-	if appName == "" {
-		return nil, errors.New("notifier: empty app name")
-	}
-	if appIcon == "" {
-		return nil, errors.New("notifier: empty app icon path")
-	}
-	abs, err := filepath.Abs(appIcon)
+	abs, err := checkArgs(appName, appIcon)
 	if err != nil {
-		return nil, fmt.Errorf("notifier: app icon: %w", err)
+		return nil, err
 	}
 	beeep.AppName = appName
 	return &beeepNotifier{appIcon: abs}, nil

@@ -48,10 +48,12 @@ func ClampInterval(d time.Duration) time.Duration {
 //
 // While playing, the poll comes at the track's expected end plus endSlack
 // when that is sooner than interval, so a natural track change is noticed
-// about a second after it happens. When the position has not advanced since
-// prev, or is already at the end, Spotify's state is stale (a device that
-// went away, buffering), and chasing the end would poll every second for as
-// long as it stays stale: then the interval applies.
+// about a second after it happens; a track reported at its very end (Spotify
+// lagging behind the change) is looked at again a second later. When the
+// position has not advanced since prev, Spotify's state is stale (a device
+// that went away, buffering, a track stuck at its end), and chasing the end
+// would poll every second for as long as it stays stale: then the interval
+// applies.
 func NextPoll(prev, cur Status, interval time.Duration) time.Duration {
 	interval = ClampInterval(interval)
 	switch {
@@ -62,11 +64,10 @@ func NextPoll(prev, cur Status, interval time.Duration) time.Duration {
 	case cur.Item.Kind == Ad:
 		return min(interval, AdPoll)
 	}
-	remaining := cur.Item.Duration - cur.Progress
-	if cur.Item.Duration <= 0 || remaining <= 0 || frozen(prev, cur) {
+	if cur.Item.Duration <= 0 || frozen(prev, cur) {
 		return interval
 	}
-	return min(interval, remaining+endSlack)
+	return min(interval, max(cur.Item.Duration-cur.Progress, 0)+endSlack)
 }
 
 // frozen reports whether the same item played from prev to cur but its

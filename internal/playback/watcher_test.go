@@ -223,6 +223,35 @@ func TestWatcherFollowsTracks(t *testing.T) {
 	})
 }
 
+func TestWatcherTrackEnd(t *testing.T) {
+	a := simTrack{"a", 60 * time.Second}
+	b := simTrack{"b", 100 * time.Second}
+	tests := []struct {
+		name  string
+		stuck time.Duration // how long Spotify reports a at its end after it ended
+		want  []time.Duration
+	}{
+		{"on time", 0, secs(0, 10, 20, 30, 36, 36.5, 46.5, 56.5)},
+		{"Spotify lags 1.5 s", 1500 * time.Millisecond, secs(0, 10, 20, 30, 36, 37, 38, 48, 58)},
+		// Stuck at the end, as when the playing device vanished: one quick
+		// look, then the interval, never a poll every second.
+		{"stuck", time.Hour, secs(0, 10, 20, 30, 36, 37, 47, 57)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var tl timeline
+				tl.play(a, 25*time.Second, 35*time.Second+tt.stuck) // positions past the end read as the end
+				tl.play(b, 0, 100*time.Second)
+				r := startWatcher(fromTimeline(&tl))
+				r.clk.Advance(60 * time.Second)
+				checkCalls(t, r.api.Calls(), tt.want)
+				r.stop(t)
+			})
+		})
+	}
+}
+
 func TestWatcherAdBreak(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var tl timeline

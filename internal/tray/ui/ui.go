@@ -26,11 +26,12 @@ type Tray struct {
 }
 
 // Run shows the icon with menu first and blocks until Quit is called. Each
-// click on an entry is sent to clicks; ready receives the Tray once the menu
-// exists (call Apply only after that). Run must be called from the main
-// goroutine: on Windows and macOS the tray's message loop has to run on the
-// thread the program started on.
-func Run(first tray.Menu, clicks chan<- tray.ID, ready func(*Tray)) {
+// click on an entry is sent to clicks; each opening of the menu is offered
+// to opened (dropped if one is already waiting, as they mean the same);
+// ready receives the Tray once the menu exists (call Apply only after
+// that). Run must be called from the main goroutine: on Windows and macOS
+// the tray's message loop has to run on the thread the program started on.
+func Run(first tray.Menu, clicks chan<- tray.ID, opened chan<- struct{}, ready func(*Tray)) {
 	t := &Tray{shown: first, quit: make(chan struct{})}
 	// Before Run, these only record the values: systray derives the
 	// item's Id from the title when it registers, and the panel shows the
@@ -42,6 +43,7 @@ func Run(first tray.Menu, clicks chan<- tray.ID, ready func(*Tray)) {
 		// systray answers no GetLayout call until this returns, so it
 		// only creates the entries and starts goroutines.
 		t.create(first, clicks)
+		go t.forwardOpened(opened)
 		go ready(t)
 	}, func() { close(t.quit) })
 }
@@ -87,6 +89,22 @@ func (t *Tray) forward(id tray.ID, from <-chan struct{}, to chan<- tray.ID) {
 			case to <- id:
 			case <-t.quit:
 				return
+			}
+		case <-t.quit:
+			return
+		}
+	}
+}
+
+// forwardOpened passes on menu openings, which systray also drops when
+// nobody is receiving.
+func (t *Tray) forwardOpened(to chan<- struct{}) {
+	for {
+		select {
+		case <-systray.TrayOpenedCh:
+			select {
+			case to <- struct{}{}:
+			default:
 			}
 		case <-t.quit:
 			return

@@ -1,0 +1,178 @@
+package notify
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/godbus/dbus/v5"
+
+	"github.com/spotray/spotray/internal/desktoptest"
+)
+
+func TestEscapeMarkup(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", ""},
+		{"plain text", "plain text"},
+		{"Simon & Garfunkel", "Simon &amp; Garfunkel"},
+		{"<b>not bold</b>", "&lt;b&gt;not bold&lt;/b&gt;"},
+		{"&amp; already", "&amp;amp; already"},
+		{"a > b < c", "a &gt; b &lt; c"},
+		{`quotes "stay" 'as' they are`, `quotes "stay" 'as' they are`},
+		{"Beyoncé – 日本語 _mnemonic_", "Beyoncé – 日本語 _mnemonic_"},
+	} {
+		if got := escapeMarkup(tc.in); got != tc.want {
+			t.Errorf("escapeMarkup(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// newBusNotifier starts a private bus with a fake daemon and a Notifier
+// pointed at it.
+func newBusNotifier(t *testing.T) (Notifier, *desktoptest.NotificationServer, string, string) {
+	t.Helper()
+	addr := desktoptest.StartBus(t)
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", addr)
+	srv := desktoptest.NewNotificationServer(t, addr)
+	dir := t.TempDir()
+	appIcon := filepath.Join(dir, "spotray.png")
+	art := filepath.Join(dir, "art dir", "cover #1.png")
+	n, err := New("spotray", appIcon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.Close() })
+	return n, srv, appIcon, art
+}
+
+func TestNotifyOverDBus(t *testing.T) {
+	n, srv, appIcon, art := newBusNotifier(t)
+	send := []Notification{
+		{Summary: "Song & <One>", Body: "Simon & Garfunkel — <Live>", Icon: art, Replace: true},
+		{Summary: "Song Two", Body: "Artist", Replace: true},
+		{Summary: "Logged out", Body: "Run spotray login"},
+		{Summary: "Song Three", Body: "a > b", Replace: true},
+	}
+	for _, m := range send {
+		if err := n.Notify(m); err != nil {
+			t.Fatalf("Notify(%+v): %v", m, err)
+		}
+	}
+	calls := srv.WaitForCalls(t, len(send))
+	first := calls[0].ID
+	wantReplaces := []uint32{0, first, 0, first}
+	wantBody := []string{"Simon &amp; Garfunkel — &lt;Live&gt;", "Artist", "Run spotray login", "a &gt; b"}
+	for i, c := range calls {
+		if c.AppName != "spotray" || c.ExpireTimeout != 5000 || len(c.Actions) != 0 || c.Hint("desktop-entry") != "spotray" {
+			t.Errorf("call %d: app %q, timeout %d, actions %q, hints %v", i, c.AppName, c.ExpireTimeout, c.Actions, c.Hints)
+		}
+		if c.ReplacesID != wantReplaces[i] {
+			t.Errorf("call %d: replaces_id %d, want %d", i, c.ReplacesID, wantReplaces[i])
+		}
+		// The summary is plain text by the specification: sent as is.
+		if c.Summary != send[i].Summary || c.Body != wantBody[i] {
+			t.Errorf("call %d: summary %q body %q, want %q %q", i, c.Summary, c.Body, send[i].Summary, wantBody[i])
+		}
+	}
+	if calls[2].ID == first {
+		t.Errorf("a notification without Replace replaced %d", first)
+	}
+	if calls[0].AppIcon != art || calls[0].Hint("image-path") != "file://"+filepath.Dir(filepath.Dir(art))+"/art%20dir/cover%20%231.png" {
+		t.Errorf("art notification: app_icon %q, image-path %v", calls[0].AppIcon, calls[0].Hint("image-path"))
+	}
+	for _, c := range calls[1:] {
+		if c.AppIcon != appIcon || c.Hint("image-path") != nil {
+			t.Errorf("notification without art: app_icon %q (want %q), image-path %v", c.AppIcon, appIcon, c.Hint("image-path"))
+		}
+	}
+}
+
+func TestNotifyPlainBodyForDaemonWithoutMarkup(t *testing.T) {
+	n, srv, _, _ := newBusNotifier(t)
+	srv.SetCapabilities("body", "icon-static")
+	if err := n.Notify(Notification{Summary: "S", Body: "Simon & Garfunkel <Live>"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.WaitForCalls(t, 1)[0].Body; got != "Simon & Garfunkel <Live>" {
+		t.Errorf("body %q, want it unescaped", got)
+	}
+}
+
+func TestNotifyWithoutDaemon(t *testing.T) {
+	n, srv, _, _ := newBusNotifier(t)
+	srv.Stop()
+	if err := n.Notify(Notification{Summary: "S", Body: "B"}); err == nil {
+		t.Fatal("Notify with no daemon on the bus succeeded")
+	}
+	// A daemon that starts later is used without a new Notifier.
+	srv = desktoptest.NewNotificationServer(t, os.Getenv("DBUS_SESSION_BUS_ADDRESS"))
+	if err := n.Notify(Notification{Summary: "S", Body: "B"}); err != nil {
+		t.Fatalf("Notify after the daemon started: %v", err)
+	}
+	srv.WaitForCalls(t, 1)
+}
+
+func TestNotifyWithoutBus(t *testing.T) {
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+filepath.Join(t.TempDir(), "no-bus"))
+	n, err := New("spotray", "spotray.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	if err := n.Notify(Notification{Summary: "S"}); err == nil {
+		t.Fatal("Notify with no session bus succeeded")
+	}
+}
+
+// The tray icon uses godbus's shared session connection; notifications must
+// not, or the daemon's NotificationClosed signals reach it and stop
+// fyne.io/systray from registering again after a panel restart.
+func TestNotifyUsesPrivateConnection(t *testing.T) {
+	n, srv, _, _ := newBusNotifier(t)
+	shared, err := dbus.SessionBus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	signals := make(chan *dbus.Signal, 8)
+	shared.Signal(signals)
+	defer shared.RemoveSignal(signals)
+
+	if err := n.Notify(Notification{Summary: "S", Body: "B", Replace: true}); err != nil {
+		t.Fatal(err)
+	}
+	c := srv.WaitForCalls(t, 1)[0]
+	if slices.Contains(shared.Names(), c.Sender) {
+		t.Fatalf("notification sent over the shared session connection %s", c.Sender)
+	}
+	if err := srv.Expire(c.ID); err != nil {
+		t.Fatal(err)
+	}
+	// A round trip on the shared connection after the signal was emitted:
+	// had the signal been routed to it, it would be queued by now.
+	if err := shared.BusObject().Call("org.freedesktop.DBus.Peer.Ping", 0).Err; err != nil {
+		t.Fatal(err)
+	}
+	for len(signals) > 0 {
+		if sig := <-signals; sig.Name == "org.freedesktop.Notifications.NotificationClosed" {
+			t.Errorf("shared connection received %s %v", sig.Name, sig.Body)
+		}
+	}
+}
+
+// BenchmarkNotifyWithoutDaemon measures how long a track change waits for
+// the error when no notification daemon runs.
+func BenchmarkNotifyWithoutDaemon(b *testing.B) {
+	addr := desktoptest.StartBus(b)
+	b.Setenv("DBUS_SESSION_BUS_ADDRESS", addr)
+	n, err := New("spotray", "spotray.png")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer n.Close()
+	for b.Loop() {
+		if err := n.Notify(Notification{Summary: "S", Body: "B", Replace: true}); err == nil {
+			b.Fatal("Notify succeeded with no daemon")
+		}
+	}
+}
