@@ -120,6 +120,9 @@ func TestLoginOverHTTPThenScriptCommands(t *testing.T) {
 	if authURL == "" {
 		t.Fatalf("login printed no authorize URL:\n%s", printed.String())
 	}
+	if !strings.Contains(printed.String(), "Open this address") || strings.Contains(printed.String(), "Opening your browser") {
+		t.Errorf("--no-browser should only ask to open the address:\n%s", printed.String())
+	}
 	// The person opens the printed URL; the fake approves and redirects to
 	// spotray's loopback callback, which answers with the result page.
 	resp, err := http.Get(authURL)

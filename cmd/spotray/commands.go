@@ -49,17 +49,16 @@ func (c *cli) login(ctx context.Context, noBrowser bool) error {
 	if err != nil {
 		return err
 	}
-	opts := login.Options{Paths: c.paths, Config: cfg, Out: c.stderr}
-	if noBrowser {
-		// login prints the URL in any case; this only keeps the browser shut.
-		opts.Open = func(string) {}
-	}
-	res, err := login.Run(ctx, opts)
+	res, err := login.Run(ctx, login.Options{Paths: c.paths, Config: cfg, Out: c.stderr, NoBrowser: noBrowser})
 	if err != nil {
 		return fmt.Errorf("login: %w", err)
 	}
-	fmt.Fprintf(c.stderr, "Connected as %s. Spotify ends this login on %s; spotray refreshes it until then.\n",
-		res.Token.User, res.Token.LoginEndsAt().Format(time.DateOnly))
+	who := "Connected to Spotify"
+	if res.Token.User != "" {
+		who = "Connected as " + res.Token.User
+	}
+	fmt.Fprintf(c.stderr, "%s. Spotify ends this login on %s; spotray refreshes it until then.\n",
+		who, res.Token.LoginEndsAt().Format(time.DateOnly))
 	return nil
 }
 

@@ -462,3 +462,25 @@ func TestExchangeHint(t *testing.T) {
 		}
 	}
 }
+
+// TestCallbackSaveFailure: a token that cannot be stored fails the login
+// with the reason, on the page and from Run.
+func TestCallbackSaveFailure(t *testing.T) {
+	fake := fakespotify.NewTestServer(t, fakespotify.Options{AutoApprove: true})
+	f := newTestFlow(t, testConfig(fake))
+	// A file where the config directory should be.
+	if err := os.MkdirAll(filepath.Dir(f.paths.ConfigDir), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(f.paths.ConfigDir, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rec := serve(f, http.MethodGet, "/callback?"+consent(t, f.authorizeURL()).Encode(), nil, nil)
+	if rec.Code != http.StatusInternalServerError || !strings.Contains(rec.Body.String(), "could not save the login") {
+		t.Errorf("%d\n%s", rec.Code, rec.Body)
+	}
+	noTokens(t, fake, rec)
+	if res, err := f.outcome(); err == nil || res != nil || !strings.Contains(err.Error(), "save token") {
+		t.Errorf("outcome %v, %v", res, err)
+	}
+}

@@ -278,7 +278,7 @@ func (f *flow) save(cfg config.Config, tok *tokens.Token) (int, message) {
 	if err := store.Save(tok); err != nil {
 		m := msgSaveFailed
 		m.Detail = err.Error()
-		f.finishLocked(nil, fmt.Errorf("login: %w", err))
+		f.finishLocked(nil, err)
 		return http.StatusInternalServerError, m
 	}
 	f.finishLocked(&Result{Token: tok, Config: cfg}, nil)

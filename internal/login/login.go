@@ -47,7 +47,7 @@ var (
 	// the app's allow-list. The token is not saved: it cannot be used.
 	ErrNotAllowed = errors.New("this Spotify account may not use the app")
 	// ErrTimeout: nothing completed the login before Options.Timeout.
-	ErrTimeout = errors.New("login timed out")
+	ErrTimeout = errors.New("no answer from the browser in time")
 	// ErrPortUnavailable: the redirect URI's port could not be bound.
 	ErrPortUnavailable = errors.New("callback port unavailable")
 )
@@ -64,6 +64,9 @@ type Options struct {
 	// Open shows a URL to the user and must return promptly, since the
 	// login cannot proceed until it does; nil means OpenBrowser.
 	Open func(url string)
+	// NoBrowser only prints the URL (logins over SSH, or with a browser on
+	// another account); Open is not called.
+	NoBrowser bool
 	// Out receives the URL to visit in case the browser does not open;
 	// nil means standard error.
 	Out io.Writer
@@ -99,12 +102,12 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	if o.Config.ClientID != "" {
 		if err := config.ValidateClientID(o.Config.ClientID); err != nil {
-			return nil, fmt.Errorf("login: %w", err)
+			return nil, err // says what is wrong and where to copy the ID from
 		}
 	}
 	rd, err := parseRedirect(o.Config.RedirectURI)
 	if err != nil {
-		return nil, fmt.Errorf("login: %w", err)
+		return nil, err
 	}
 	ln, err := net.Listen("tcp", rd.listenAddr())
 	if err != nil {
@@ -136,17 +139,21 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}()
 
 	start := f.startURL()
-	fmt.Fprintf(o.Out, "Opening your browser... If it does not open, visit:\n  %s\n", start)
-	o.Open(start)
+	if o.NoBrowser {
+		fmt.Fprintf(o.Out, "Open this address in a browser on this computer to log in:\n  %s\n", start)
+	} else {
+		fmt.Fprintf(o.Out, "Opening your browser... If it does not open, visit:\n  %s\n", start)
+		o.Open(start)
+	}
 
 	timer := time.NewTimer(o.Timeout)
 	defer timer.Stop()
 	select {
 	case <-f.done:
 	case <-timer.C:
-		f.finish(nil, fmt.Errorf("%w after %s: nothing came back from the browser; run `spotray login` again", ErrTimeout, o.Timeout))
+		f.finish(nil, fmt.Errorf("%w (%s): run `spotray login` again", ErrTimeout, o.Timeout))
 	case <-ctx.Done():
-		f.finish(nil, fmt.Errorf("login: %w", ctx.Err()))
+		f.finish(nil, ctx.Err())
 	}
 	return f.outcome()
 }

@@ -28,7 +28,7 @@ var (
 	msgConnected = message{Title: "Connected", Lead: "Connected to Spotify — you can close this tab."}
 	msgDeclined  = message{Title: "Not connected",
 		Lead: "You declined the authorization on Spotify's page, so spotray is not connected.",
-		Hint: "To connect later, run `spotray login` again (or use Log in in the tray menu)."}
+		Hint: "To connect later, run `spotray login` again."}
 	msgAuthError = message{Title: "Not connected", Lead: "Spotify did not authorize spotray.",
 		Hint: "Run `spotray login` again. If it happens again, check your app at " + config.DashboardURL + "."}
 	msgNoCode = message{Title: "Not connected",
@@ -220,7 +220,8 @@ func exchangeHint(code, description string, s site) (hint, uri string) {
 		return "The redirect URI must match one registered in your app at " + config.DashboardURL + " exactly " +
 			"(scheme, host, port, path and trailing slash). Register this one in your app:", s.registerURI
 	case code == "invalid_client":
-		return "Check the client ID and, if you set one, the client secret (config.toml, or " + config.EnvClientID + " and " + config.EnvClientSecret + ") against your app at " + config.DashboardURL + ".", ""
+		return "Check the client ID and, if you set one, the client secret (config.toml, or " +
+			config.EnvClientID + " and " + config.EnvClientSecret + ") against your app at " + config.DashboardURL + ".", ""
 	case strings.Contains(d, "code_verifier"):
 		return "Spotify's answer does not belong to this login's PKCE check. Run `spotray login` again.", ""
 	case strings.Contains(d, "invalid authorization code"):

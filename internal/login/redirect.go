@@ -27,7 +27,7 @@ func parseRedirect(raw string) (redirect, error) {
 		raw = config.DefaultRedirectURI
 	}
 	if err := config.ValidateRedirectURI(raw); err != nil {
-		return redirect{}, fmt.Errorf("redirect URI: %w", err)
+		return redirect{}, err // names the URI and the one to use instead
 	}
 	u, err := url.Parse(raw) // cannot fail after ValidateRedirectURI
 	if err != nil {
