@@ -191,8 +191,13 @@ sleep 0.5
 waitfor "the next notification" sh -c '[ "$(dunstctl count displayed)" -gt 0 ]'
 sleep 1
 import -window root "$work/notification.png"
-# dunst's window: 380 px wide, 16 px from the right, 46 px from the top.
-convert "$work/notification.png" -crop 420x140+864+26 +repage "$repo/assets/screenshot-notification.png"
+# Crop to dunst's window with a margin of desktop around it.
+xwininfo -name Dunst >"$work/dunst.geometry"
+geo() { sed -n "s/^ *$1: *\([0-9]*\).*/\1/p" "$work/dunst.geometry"; }
+m=16
+convert "$work/notification.png" \
+	-crop "$(($(geo Width) + 2 * m))x$(($(geo Height) + 2 * m))+$(($(geo 'Absolute upper-left X') - m))+$(($(geo 'Absolute upper-left Y') - m))" \
+	+repage "$repo/assets/screenshot-notification.png"
 dunstctl close-all
 
 # Open the menu with a click on the icon: find it on the panel by colour

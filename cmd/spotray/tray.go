@@ -53,7 +53,7 @@ type launcher interface {
 // systemLauncher is the real autostart entry of this desktop.
 type systemLauncher struct{}
 
-func (systemLauncher) Enabled() (bool, error) { return autostart.Enabled() }
+func (systemLauncher) Enabled() (bool, error)  { return autostart.Enabled() }
 func (systemLauncher) Enable(exe string) error { return autostart.Enable(exe) }
 func (systemLauncher) Disable() error          { return autostart.Disable() }
 
@@ -205,8 +205,7 @@ func (a *trayApp) loadLogin() {
 	var corrupt *tokens.CorruptError
 	switch {
 	case errors.As(err, &corrupt):
-		a.log.Warn("stored login unusable", "err", err)
-		a.loginProblem = "The stored login was unusable: connect again"
+		a.unusableLogin(corrupt)
 	case errors.Is(err, tokens.ErrNotLoggedIn):
 	case err != nil:
 		a.log.Error("cannot read the stored login", "err", err)
@@ -223,6 +222,18 @@ func (a *trayApp) loadLogin() {
 		}
 		a.setConnected(tok)
 	}
+}
+
+// unusableLogin reports a token.json that could not be read, which tokens
+// has moved aside: the user decides whether it is worth a look.
+func (a *trayApp) unusableLogin(corrupt *tokens.CorruptError) {
+	a.log.Warn("stored login unusable", "err", corrupt)
+	a.loginProblem = "The stored login was unusable: connect again"
+	a.queueNote(notify.Notification{
+		Summary: "spotray cannot use its stored login",
+		Body: fmt.Sprintf("The login file could not be read (%v); it was kept aside at %s. "+
+			"Click Connect Spotify in spotray's menu to log in again.", corrupt.Err, corrupt.Path),
+	})
 }
 
 func (a *trayApp) setConnected(tok *tokens.Token) {
@@ -257,6 +268,9 @@ func (a *trayApp) run(ctx context.Context) error {
 	}()
 	a.log.Info("tray starting", "connected", a.state.Connected)
 	ui.Run(a.menu(), a.clicks, a.opened, func(t *ui.Tray) {
+		if err := a.desk.KeepIconRegistered(a.log); err != nil {
+			a.log.Warn("the icon may not come back after the panel restarts", "err", err)
+		}
 		a.post(func() { a.ui = t })
 	})
 	cancel()
@@ -411,5 +425,8 @@ func (a *trayApp) checkTrayHost() {
 type desktop interface {
 	// TrayHostMissing reports whether nothing can show a tray icon now.
 	TrayHostMissing() (bool, error)
+	// KeepIconRegistered shows the icon on every tray host that starts
+	// from now on; call it once the icon exists.
+	KeepIconRegistered(log *slog.Logger) error
 	Close() error
 }

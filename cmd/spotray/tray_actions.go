@@ -49,7 +49,7 @@ func (a *trayApp) loginDone(res *login.Result, err error) {
 			return // quitting
 		}
 		a.loginFailed = true
-		a.loginProblem = "Login failed: see the notification or the log"
+		a.loginProblem = loginProblem(err)
 		a.log.Warn("login failed", "err", err)
 		a.queueNote(notify.Notification{Summary: "Spotify login failed", Body: err.Error()})
 		return
@@ -68,6 +68,22 @@ func (a *trayApp) loginDone(res *login.Result, err error) {
 	})
 	a.startWatcher()
 	a.checkExpiry()
+}
+
+// loginProblem is a failed login in the few words the menu has room for;
+// the notification and the log carry the whole message.
+func loginProblem(err error) string {
+	switch {
+	case errors.Is(err, login.ErrDeclined):
+		return "Not connected: access declined on Spotify's page"
+	case errors.Is(err, login.ErrTimeout):
+		return "Login timed out: nothing came back from the browser"
+	case errors.Is(err, login.ErrNotAllowed):
+		return "Login failed: this account may not use the Spotify app"
+	case errors.Is(err, login.ErrPortUnavailable):
+		return "Login failed: the callback port is in use"
+	}
+	return "Login failed: see the notification or the log"
 }
 
 // openPlaying opens the current item in Spotify (the web player or the
@@ -182,6 +198,11 @@ func (a *trayApp) loggedOut(err error) {
 		return
 	}
 	a.disconnected()
+	var corrupt *tokens.CorruptError
+	if errors.As(err, &corrupt) {
+		a.unusableLogin(corrupt)
+		return
+	}
 	a.log.Info("the stored login is gone", "err", err)
 }
 
@@ -290,8 +311,13 @@ func (a *trayApp) startWatcher() {
 	a.goBackground(func() {
 		err := w.Run(ctx)
 		a.post(func() {
-			if current() && err != nil && !a.loginGone(err) {
-				a.log.Error("playback watcher stopped", "err", err)
+			// Run returns an error only when this login cannot go on.
+			switch {
+			case !current() || err == nil:
+			case errors.Is(err, tokens.ErrNotLoggedIn):
+				a.loggedOut(err)
+			default:
+				a.loginEnded(err)
 			}
 		})
 	})

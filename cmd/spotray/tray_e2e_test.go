@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -125,12 +128,24 @@ func startTray(t *testing.T, h *home, d *desk) *trayProc {
 		close(p.done)
 	}()
 	t.Cleanup(func() {
-		p.cmd.Process.Signal(syscall.SIGTERM)
 		select {
-		case <-p.done:
-		case <-time.After(waitLimit):
-			p.cmd.Process.Kill()
-			<-p.done
+		case <-p.done: // ended by the test, which checked how
+		default:
+			p.cmd.Process.Signal(syscall.SIGTERM)
+			select {
+			case <-p.done:
+				if code := p.cmd.ProcessState.ExitCode(); code != 0 {
+					t.Errorf("spotray exited with %d on SIGTERM", code)
+				}
+			case <-time.After(waitLimit):
+				t.Errorf("spotray ignored SIGTERM")
+				p.cmd.Process.Kill()
+				<-p.done
+			}
+		}
+		// Under -race the binary is built with the race detector too.
+		if strings.Contains(p.out.String(), "WARNING: DATA RACE") {
+			t.Errorf("the race detector found a data race in spotray")
 		}
 		if t.Failed() {
 			t.Logf("spotray output:\n%s", p.out.String())
@@ -669,6 +684,20 @@ func TestTrayIconReturnsAfterPanelRestart(t *testing.T) {
 	if err := d.notes.Expire(n.ID); err != nil {
 		t.Fatal(err)
 	}
+	// Daemons that send NotificationClosed straight to a connection reach
+	// it whatever it listens for. Sent to the icon's own connection, it
+	// ends systray's re-registration loop, which gives up on the first
+	// signal it does not expect.
+	stray := &dbus.Message{Type: dbus.TypeSignal, Headers: map[dbus.HeaderField]dbus.Variant{
+		dbus.FieldPath:        dbus.MakeVariant(dbus.ObjectPath("/org/freedesktop/Notifications")),
+		dbus.FieldInterface:   dbus.MakeVariant("org.freedesktop.Notifications"),
+		dbus.FieldMember:      dbus.MakeVariant("NotificationClosed"),
+		dbus.FieldDestination: dbus.MakeVariant(p.item()),
+		dbus.FieldSignature:   dbus.MakeVariant(dbus.SignatureOf(n.ID, uint32(1))),
+	}, Body: []any{n.ID, uint32(1)}}
+	if call := d.conn.Send(stray, nil); call != nil && call.Err != nil {
+		t.Fatal(call.Err)
+	}
 	for i := range 2 {
 		before := len(d.watcher.Registrations())
 		restarted := time.Now()
@@ -748,6 +777,121 @@ func TestTrayLoginEnded(t *testing.T) {
 	if got := fake.LastAuthorize().Get("show_dialog"); got != "true" {
 		t.Errorf("show_dialog = %q after the login ended, want true", got)
 	}
+}
+
+// TestTrayLoginDeclined: declining on Spotify's consent page says so in
+// the menu and in one notification, and the next try asks Spotify to show
+// its consent page again.
+func TestTrayLoginDeclined(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, true)
+	fake := fakespotify.NewTestServer(t, fakespotify.Options{})
+	h := trayHome(t, fake)
+	p := startTray(t, h, d)
+	p.waitMenu(notConnectedMenu...)
+
+	p.click("Connect Spotify")
+	p.answerConsent(1, "cancel")
+	p.waitMenu("Connect Spotify", "Not connected: access declined on Spotify's page (disabled)",
+		"---", "[x] Notifications", "[ ] Launch at login", "---", "Quit")
+	n, idx := p.waitNote(0, "Spotify login failed")
+	if idx != 0 || !strings.Contains(n.Body, "declined") {
+		t.Errorf("want one notification saying the login was declined: %s", describeNotes(d.notes.Calls()))
+	}
+
+	p.click("Connect Spotify")
+	p.answerConsent(2, "agree")
+	p.waitMenu(connectedMenu("Nothing playing (disabled)")...)
+	if got := fake.LastAuthorize().Get("show_dialog"); got != "true" {
+		t.Errorf("show_dialog = %q after a failed login, want true", got)
+	}
+}
+
+// answerConsent plays a user answering Spotify's consent page ("agree" or
+// "cancel") for the n-th URL given to $BROWSER.
+func (p *trayProc) answerConsent(n int, action string) {
+	p.t.Helper()
+	waitUntil(p.t, "spotray to open the browser", func() bool { return len(p.browsed()) >= n })
+	resp, err := http.Get(p.browsed()[n-1])
+	if err != nil {
+		p.t.Fatalf("browser: %v", err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`name="request" value="([^"]+)"`).FindSubmatch(page)
+	if m == nil {
+		p.t.Fatalf("browser: no consent form at %s:\n%s", resp.Request.URL, page)
+	}
+	accept := *resp.Request.URL
+	accept.Path, accept.RawQuery = "/authorize/accept", ""
+	resp, err = http.PostForm(accept.String(), url.Values{"request": {string(m[1])}, "action": {action}})
+	if err != nil {
+		p.t.Fatalf("browser: %v", err)
+	}
+	resp.Body.Close()
+}
+
+// TestTrayTrouble: Spotify failing or rate-limiting shows in the menu, the
+// tooltip and the icon, and passes when Spotify answers again.
+func TestTrayTrouble(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, true)
+	fake := fakespotify.NewTestServer(t, fakespotify.Options{})
+	fake.SetCurrentlyPlaying(playing(t, fakespotify.FixtureTrack, true))
+	h := trayHome(t, fake)
+	h.seedLogin()
+	p := startTray(t, h, d)
+	fine := connectedMenu("Dancing Queen — ABBA", "Arrival (disabled)")
+	p.waitMenu(fine...)
+	okIcon := p.icon()
+
+	fake.SetAPIFault(fakespotify.Fault{Kind: fakespotify.FaultStatus, Status: 503})
+	offline := slices.Insert(slices.Clone(fine), 2, "Offline: retrying… (disabled)")
+	p.waitMenu(offline...)
+	if tip := p.tooltip(); tip != "Offline: retrying…" {
+		t.Errorf("tooltip = %q", tip)
+	}
+	troubleIcon := p.icon()
+	if bytes.Equal(troubleIcon, okIcon) {
+		t.Error("the icon does not change when Spotify fails")
+	}
+
+	fake.ClearFaults()
+	p.waitMenu(fine...)
+	if !bytes.Equal(p.icon(), okIcon) {
+		t.Error("the icon does not come back when Spotify answers again")
+	}
+
+	fake.SetAPIFault(fakespotify.Fault{Kind: fakespotify.FaultRateLimit, RetryAfter: time.Hour})
+	waitUntil(t, "the rate limit to show", func() bool {
+		p.open()
+		return slices.ContainsFunc(p.shown(), func(s string) bool {
+			return strings.HasPrefix(s, "Rate-limited by Spotify: retrying at ")
+		})
+	})
+	if tip := p.tooltip(); !strings.HasPrefix(tip, "Spotify is rate-limiting spotray; retrying at ") {
+		t.Errorf("tooltip = %q", tip)
+	}
+	if !bytes.Equal(p.icon(), troubleIcon) {
+		t.Error("the icon does not show the rate limit")
+	}
+}
+
+// icon reads the icon's pixels (IconPixmap) as the panel gets them.
+func (p *trayProc) icon() []byte {
+	p.t.Helper()
+	v, err := p.d.conn.Object(p.item(), "/StatusNotifierItem").GetProperty("org.kde.StatusNotifierItem.IconPixmap")
+	if err != nil {
+		p.t.Fatalf("read IconPixmap: %v", err)
+	}
+	var pixmaps []struct {
+		W, H int32
+		Pix  []byte
+	}
+	if err := dbus.Store([]any{v.Value()}, &pixmaps); err != nil || len(pixmaps) == 0 {
+		p.t.Fatalf("IconPixmap is %v: %v", v, err)
+	}
+	return pixmaps[0].Pix
 }
 
 // TestTrayDisconnect removes token.json and returns to the first-run menu.

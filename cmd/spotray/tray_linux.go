@@ -3,18 +3,28 @@ package main
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/godbus/dbus/v5"
 )
 
-// watcherName is the bus name of the panel side of the tray protocol.
-const watcherName = "org.kde.StatusNotifierWatcher"
+// The panel side of the tray protocol, and where systray exports the icon.
+const (
+	watcherName = "org.kde.StatusNotifierWatcher"
+	watcherPath = "/StatusNotifierWatcher"
+	itemPath    = "/StatusNotifierItem"
+)
 
 // dbusDesktop is the session bus the tray icon lives on.
 type dbusDesktop struct {
-	conn *dbus.Conn // the shared session connection systray uses too
+	conn *dbus.Conn // the shared session connection, which systray exports the icon on
+
+	mu     sync.Mutex
+	watch  *dbus.Conn // private: hears panels start; nil until KeepIconRegistered
+	closed bool
 }
 
 // openDesktop makes sure a session bus exists before systray needs one:
@@ -66,5 +76,73 @@ func (d *dbusDesktop) TrayHostMissing() (bool, error) {
 	return !has, nil
 }
 
-// Close leaves the shared connection to systray, which closes it at exit.
-func (d *dbusDesktop) Close() error { return nil }
+// KeepIconRegistered registers the icon again with every panel that starts
+// (a panel restart, or the first panel of a session that had none).
+// systray does this itself, but its loop ends for good at the first signal
+// it does not expect on its connection, and any program can send one there
+// (notification daemons send NotificationClosed to the caller directly).
+// This listens on a connection of its own, and registers from systray's
+// connection so that the panel sees the same item either way.
+func (d *dbusDesktop) KeepIconRegistered(log *slog.Logger) error {
+	conn, err := dbus.SessionBusPrivateNoAutoStartup()
+	if err == nil {
+		if err = conn.Auth(nil); err == nil {
+			err = conn.Hello()
+		}
+		if err == nil {
+			err = conn.AddMatchSignal(
+				dbus.WithMatchSender("org.freedesktop.DBus"),
+				dbus.WithMatchObjectPath("/org/freedesktop/DBus"),
+				dbus.WithMatchInterface("org.freedesktop.DBus"),
+				dbus.WithMatchMember("NameOwnerChanged"),
+				dbus.WithMatchArg(0, watcherName),
+			)
+		}
+		if err != nil {
+			conn.Close()
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("watch for panels: %w", err)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return conn.Close()
+	}
+	d.watch = conn
+	signals := make(chan *dbus.Signal, 8)
+	conn.Signal(signals)
+	go func() {
+		for sig := range signals {
+			if sig == nil {
+				return
+			}
+			if len(sig.Body) != 3 {
+				continue
+			}
+			if owner, _ := sig.Body[2].(string); owner == "" {
+				continue // the panel left
+			}
+			call := d.conn.Object(watcherName, watcherPath).Call(watcherName+".RegisterStatusNotifierItem", 0, itemPath)
+			if call.Err != nil {
+				log.Warn("cannot register the icon with the new panel", "err", call.Err)
+				continue
+			}
+			log.Info("icon registered with a panel that started")
+		}
+	}()
+	return nil
+}
+
+// Close stops watching for panels. The shared connection stays for systray,
+// which closes it at exit.
+func (d *dbusDesktop) Close() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.closed = true
+	if d.watch != nil {
+		return d.watch.Close()
+	}
+	return nil
+}

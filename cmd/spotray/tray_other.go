@@ -2,10 +2,13 @@
 
 package main
 
-// nativeDesktop is a system whose tray needs nothing checked up front.
+import "log/slog"
+
+// nativeDesktop is a system whose tray needs nothing checked or watched.
 type nativeDesktop struct{}
 
 func openDesktop(func(string) string) (desktop, error) { return nativeDesktop{}, nil }
 
-func (nativeDesktop) TrayHostMissing() (bool, error) { return false, nil }
-func (nativeDesktop) Close() error                   { return nil }
+func (nativeDesktop) TrayHostMissing() (bool, error)        { return false, nil }
+func (nativeDesktop) KeepIconRegistered(*slog.Logger) error { return nil }
+func (nativeDesktop) Close() error                          { return nil }

@@ -51,9 +51,22 @@ func Unavailable(t testing.TB, reason string) {
 
 var build struct {
 	once sync.Once
+	dir  string
 	path string
 	out  []byte
 	err  error
+}
+
+// Main runs the tests of a package that uses BuildSpotray and then deletes
+// the binary, which would otherwise pile up in the temporary directory (15
+// MB a run). Use it as the package's TestMain: func TestMain(m *testing.M) {
+// testenv.Main(m) }.
+func Main(m *testing.M) {
+	code := m.Run()
+	if build.dir != "" {
+		os.RemoveAll(build.dir)
+	}
+	os.Exit(code)
 }
 
 // BuildSpotray builds ./cmd/spotray once per test binary and returns the path
@@ -61,12 +74,11 @@ var build struct {
 func BuildSpotray(t testing.TB) string {
 	t.Helper()
 	build.once.Do(func() {
-		dir, err := os.MkdirTemp("", "spotray-bin-")
-		if err != nil {
-			build.err = err
+		build.dir, build.err = os.MkdirTemp("", "spotray-bin-")
+		if build.err != nil {
 			return
 		}
-		build.path = filepath.Join(dir, "spotray")
+		build.path = filepath.Join(build.dir, "spotray")
 		if runtime.GOOS == "windows" {
 			build.path += ".exe"
 		}

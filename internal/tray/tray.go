@@ -173,6 +173,10 @@ type nowPlaying struct {
 // several desktops lack U+23F8, and screen readers say a word better.
 func describe(p playback.Status) nowPlaying {
 	it := p.Item
+	if p.At.IsZero() {
+		// No answer from Spotify yet in this session.
+		return nowPlaying{line: "Checking Spotify…"}
+	}
 	switch it.Kind {
 	case playback.Nothing, playback.Ad:
 		return nowPlaying{line: it.String()}

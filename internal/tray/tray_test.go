@@ -51,10 +51,10 @@ func connected(p playback.Status) State {
 // want lists the entries a case checks: label "" means hidden.
 type want struct {
 	playing, album, notice, account, connect string
-	url                                     string
-	playingEnabled                          bool
-	icon                                    Icon
-	tooltip                                 string
+	url                                      string
+	playingEnabled                           bool
+	icon                                     Icon
+	tooltip                                  string
 }
 
 func TestBuildPlaybackStates(t *testing.T) {
@@ -105,8 +105,16 @@ func TestBuildPlaybackStates(t *testing.T) {
 			tooltip: "Unknown item",
 		}},
 		{"before the first poll", connected(playback.Status{}), want{
-			playing: "Nothing playing", account: "Connected as Demo Listener", icon: IconConnected,
-			tooltip: "Nothing playing",
+			playing: "Checking Spotify…", account: "Connected as Demo Listener", icon: IconConnected,
+			tooltip: "Checking Spotify…",
+		}},
+		{"offline before the first poll", func() State {
+			s := connected(playback.Status{})
+			s.Trouble = playback.Trouble{Kind: playback.Offline, Until: now.Add(time.Minute)}
+			return s
+		}(), want{
+			playing: "Checking Spotify…", notice: "Offline: retrying…", account: "Connected as Demo Listener",
+			icon: IconTrouble, tooltip: "Offline: retrying…",
 		}},
 		{"no user name", func() State { s := connected(playing(track)); s.User = ""; return s }(), want{
 			playing: "Mr. Brightside — The Killers", album: "Hot Fuss", account: "Connected to Spotify",

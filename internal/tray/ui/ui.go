@@ -117,6 +117,15 @@ func (t *Tray) forwardOpened(to chan<- struct{}) {
 func (t *Tray) Apply(m tray.Menu) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	// Icon and tooltip first: whoever sees the new menu then also gets the
+	// new icon. (systray overwrites these property values in place, so a
+	// panel reading one while it changes may see a mix of old and new.)
+	if m.Icon != t.shown.Icon {
+		systray.SetIcon(iconBytes(m.Icon))
+	}
+	if m.Tooltip != t.shown.Tooltip {
+		systray.SetTooltip(m.Tooltip)
+	}
 	for id := range tray.NumItems {
 		was, now, mi := t.shown.Items[id], m.Items[id], t.items[id]
 		if now.Label != was.Label {
@@ -143,12 +152,6 @@ func (t *Tray) Apply(m tray.Menu) {
 				mi.Hide()
 			}
 		}
-	}
-	if m.Icon != t.shown.Icon {
-		systray.SetIcon(iconBytes(m.Icon))
-	}
-	if m.Tooltip != t.shown.Tooltip {
-		systray.SetTooltip(m.Tooltip)
 	}
 	t.shown = m
 }
