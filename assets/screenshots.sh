@@ -22,14 +22,15 @@ trap 'exit 1' INT TERM
 
 say() { echo "screenshots: $*" >&2; }
 
-# waitfor WHAT COMMAND...: retries COMMAND for up to 30 s.
+# waitfor WHAT COMMAND...: retries COMMAND for up to 60 s (demo tracks last up
+# to 40 s).
 waitfor() {
 	what=$1
 	shift
 	i=0
 	until "$@" >/dev/null 2>&1; do
 		i=$((i + 1))
-		if [ $i -gt 300 ]; then
+		if [ $i -gt 600 ]; then
 			say "gave up waiting for $what"
 			[ -f "$work/demo.log" ] && cat "$work/demo.log" >&2
 			exit 1
