@@ -165,7 +165,7 @@ func (a *trayApp) copyFailed(which string, err error) {
 // whichever action met them first, and reports whether err was one.
 func (a *trayApp) loginGone(err error) bool {
 	switch {
-	case errors.Is(err, tokens.ErrLoginEnded):
+	case errors.Is(err, tokens.ErrLoginEnded), errors.Is(err, spotify.ErrTokenRefused):
 		a.loginEnded(err)
 	case errors.Is(err, tokens.ErrNotLoggedIn):
 		a.loggedOut(err)
@@ -176,7 +176,8 @@ func (a *trayApp) loginGone(err error) bool {
 }
 
 // loginEnded is Spotify refusing the refresh token (revoked, or six months
-// old): back to "Connect Spotify", with one notification saying why.
+// old), or the API refusing even a fresh access token: back to "Connect
+// Spotify", with one notification saying why.
 func (a *trayApp) loginEnded(err error) {
 	if !a.state.Connected {
 		return

@@ -98,9 +98,10 @@ func trayHome(t *testing.T, fake *fakespotify.Server) *home {
 	return h
 }
 
-// startTray starts the real binary on d as h's user. $BROWSER is a script
-// that records each URL, so the test decides what the "browser" does.
-func startTray(t *testing.T, h *home, d *desk) *trayProc {
+// startTray starts the real binary (with args: none for the tray) on d as
+// h's user. $BROWSER is a script that records each URL, so the test decides
+// what the "browser" does.
+func startTray(t *testing.T, h *home, d *desk, args ...string) *trayProc {
 	t.Helper()
 	p := &trayProc{t: t, h: h, d: d, out: &lockedBuffer{}, done: make(chan struct{})}
 	p.browser = filepath.Join(h.root, "browser.log")
@@ -108,7 +109,7 @@ func startTray(t *testing.T, h *home, d *desk) *trayProc {
 	if err := os.WriteFile(script, fmt.Appendf(nil, "#!/bin/sh\nprintf '%%s\\n' \"$1\" >> '%s'\n", p.browser), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	p.cmd = h.command(context.Background())
+	p.cmd = h.command(context.Background(), args...)
 	p.cmd.Env = append(p.cmd.Env,
 		"DBUS_SESSION_BUS_ADDRESS="+d.addr,
 		"BROWSER="+script,

@@ -106,8 +106,10 @@ func (w *Watcher) poked() chan struct{} {
 
 // Run polls until ctx is done (then it returns nil) or the login ends: then
 // it returns an error that matches tokens.ErrLoginEnded (Spotify ended the
-// login) or tokens.ErrNotLoggedIn (the stored login was removed or is
-// unusable) under errors.Is, after an update with Trouble LoginEnded.
+// login), tokens.ErrNotLoggedIn (the stored login was removed or is
+// unusable) or spotify.ErrTokenRefused (the API refuses even fresh access
+// tokens, so polling on would only spend refreshes) under errors.Is, after an
+// update with Trouble LoginEnded.
 func (w *Watcher) Run(ctx context.Context) error {
 	if w.Client == nil {
 		return errors.New("playback watcher has no Spotify client")
@@ -194,7 +196,7 @@ func (p *planner) polled(now time.Time, cp *spotify.CurrentlyPlaying, err error)
 	var next time.Duration
 	var apiErr *spotify.Error
 	switch {
-	case errors.Is(err, tokens.ErrLoginEnded), errors.Is(err, tokens.ErrNotLoggedIn):
+	case errors.Is(err, tokens.ErrLoginEnded), errors.Is(err, tokens.ErrNotLoggedIn), errors.Is(err, spotify.ErrTokenRefused):
 		p.trouble = Trouble{Kind: LoginEnded, Err: err}
 		return Update{Status: p.last, Trouble: p.trouble}, 0, fmt.Errorf("watch playback: %w", err)
 	case errors.As(err, &apiErr) && apiErr.Status == 429:

@@ -385,7 +385,7 @@ func TestWatcherKeepsLastStatusInTrouble(t *testing.T) {
 }
 
 func TestWatcherLoginEnded(t *testing.T) {
-	for _, sentinel := range []error{tokens.ErrLoginEnded, tokens.ErrNotLoggedIn} {
+	for _, sentinel := range []error{tokens.ErrLoginEnded, tokens.ErrNotLoggedIn, spotify.ErrTokenRefused} {
 		t.Run(sentinel.Error(), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				r := startWatcher(func(t time.Duration) (*spotify.CurrentlyPlaying, error) {

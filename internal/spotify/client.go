@@ -42,6 +42,12 @@ type TokenSource interface {
 // login's code exchange, when the token is in hand but not yet stored.
 type StaticToken string
 
+// ErrTokenRefused means the API refused the access token that replaced the
+// one it had just refused: the login itself is not accepted, and refreshing
+// again would only spend refresh tokens. The error that matches it also
+// carries the second refusal as *Error.
+var ErrTokenRefused = errors.New("the API refuses even a newly refreshed access token")
+
 // errCannotRefresh is what a StaticToken says when its token is refused.
 var errCannotRefresh = errors.New("the access token was refused and there is no refresh token to renew it")
 
@@ -109,7 +115,8 @@ func decode[T any](status int, body []byte, dst **T) error {
 
 // get performs an authorized GET of path (with its query) and returns the
 // status and body of a successful answer, or an error: *Error for API
-// refusals. A 401 gets one refreshed token and one retry.
+// refusals. A 401 gets one refreshed token and one retry; a 401 to that is
+// ErrTokenRefused.
 func (c *Client) get(ctx context.Context, path string) (int, []byte, error) {
 	if c.Tokens == nil {
 		return 0, nil, errors.New("spotify client has no token source")
@@ -131,6 +138,9 @@ func (c *Client) get(ctx context.Context, path string) (int, []byte, error) {
 		status, header, body, err = c.do(ctx, path, token)
 		if err != nil {
 			return 0, nil, err
+		}
+		if status == http.StatusUnauthorized {
+			return 0, nil, fmt.Errorf("%w; %w", apiError(status, header, body, time.Now()), ErrTokenRefused)
 		}
 	}
 	if status < 200 || status > 299 {

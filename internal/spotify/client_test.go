@@ -229,7 +229,11 @@ func TestRefreshOnce(t *testing.T) {
 		if len(ts.refreshed) != 1 || len(sc.auth) != 2 {
 			t.Errorf("%d refreshes, %d requests; want 1 and 2", len(ts.refreshed), len(sc.auth))
 		}
-		if got := err.Error(); got != "currently playing: Spotify API 401: The access token expired" {
+		if !errors.Is(err, ErrTokenRefused) {
+			t.Errorf("error %v, want ErrTokenRefused", err)
+		}
+		if got := err.Error(); got != "currently playing: Spotify API 401: The access token expired; "+
+			"the API refuses even a newly refreshed access token" {
 			t.Errorf("message %q", got)
 		}
 	})
