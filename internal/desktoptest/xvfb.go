@@ -1,10 +1,9 @@
 package desktoptest
 
 import (
+	"bufio"
 	"bytes"
 	"context"
-	"fmt"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"strconv"
@@ -18,72 +17,58 @@ import (
 // StartXvfb starts an Xvfb server on a free display number and returns the
 // display (":N") for DISPLAY. At cleanup it ends the xclip processes that
 // hold a selection on that display and then the server.
+//
+// Xvfb picks the number itself (-displayfd), under its own lock files, and
+// reports it once it accepts connections. Picking a number here instead
+// races with test binaries running in parallel: two servers aimed at one
+// display, one of which dies while its test goes on using the other's.
+// (-displayfd is unsafe only together with -nolisten local, not used here.)
 func StartXvfb(t testing.TB) (display string) {
 	t.Helper()
 	testenv.Require(t, "Xvfb")
-	// Start at a random number so that test binaries running in parallel
-	// rarely pick the same one; Xvfb itself refuses a taken display, and
-	// then the next number is tried.
-	n := 100 + rand.IntN(800)
-	var errs []string
-	for range 10 {
-		n++
-		if exists(fmt.Sprintf("/tmp/.X%d-lock", n)) || exists(socketPath(n)) {
-			continue
-		}
-		stop, err := startXvfb(n)
-		if err != nil {
-			errs = append(errs, err.Error())
-			continue
-		}
-		display = ":" + strconv.Itoa(n)
-		t.Cleanup(stop)
-		t.Cleanup(func() { killClipboardOwners(t, display) })
-		return display
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatalf("no Xvfb display started: %s", strings.Join(errs, "; "))
-	return ""
-}
-
-func socketPath(n int) string { return fmt.Sprintf("/tmp/.X11-unix/X%d", n) }
-
-func exists(path string) bool {
-	_, err := os.Lstat(path)
-	return err == nil
-}
-
-// startXvfb starts Xvfb on display n and waits until it accepts connections
-// (its socket exists). It returns a function that ends the server.
-func startXvfb(n int) (stop func(), err error) {
+	defer r.Close()
 	var stderr bytes.Buffer
-	cmd := exec.Command("Xvfb", ":"+strconv.Itoa(n), "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	cmd.ExtraFiles = []*os.File{w} // fd 3 in Xvfb
 	cmd.Stderr = &stderr
 	cmd.SysProcAttr = dieWithParent()
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start Xvfb :%d: %w", n, err)
+	err = cmd.Start()
+	w.Close()
+	if err != nil {
+		t.Fatalf("start Xvfb: %v", err)
 	}
 	exited := make(chan struct{})
-	var waitErr error
 	go func() {
-		waitErr = cmd.Wait()
+		cmd.Wait()
 		close(exited)
 	}()
-	stop = func() {
+	stop := func() {
 		cmd.Process.Kill()
 		<-exited
 	}
-	deadline := time.After(startTimeout)
-	for !exists(socketPath(n)) {
-		select {
-		case <-exited:
-			return nil, fmt.Errorf("start Xvfb :%d: exited (%v): %s", n, waitErr, bytes.TrimSpace(stderr.Bytes()))
-		case <-deadline:
+	number := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(r).ReadString('\n')
+		number <- strings.TrimSpace(line)
+	}()
+	select {
+	case n := <-number:
+		if _, err := strconv.Atoi(n); err != nil {
 			stop()
-			return nil, fmt.Errorf("start Xvfb :%d: no socket within %v", n, startTimeout)
-		case <-time.After(10 * time.Millisecond):
+			t.Fatalf("start Xvfb: no display number (%q): %s", n, bytes.TrimSpace(stderr.Bytes()))
 		}
+		display = ":" + n
+	case <-time.After(startTimeout):
+		stop()
+		t.Fatalf("start Xvfb: no display within %v: %s", startTimeout, bytes.TrimSpace(stderr.Bytes()))
 	}
-	return stop, nil
+	t.Cleanup(stop)
+	t.Cleanup(func() { killClipboardOwners(t, display) })
+	return display
 }
 
 // Clipboard returns the CLIPBOARD selection of display as text, or "" when
