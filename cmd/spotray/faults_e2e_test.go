@@ -58,8 +58,6 @@ const (
 
 // playingMenu is the menu while the fixture track plays; troubledMenu adds
 // the notice of trouble under it.
-var playingMenu = connectedMenu("Dancing Queen — ABBA", "Arrival (disabled)")
-
 func troubledMenu(notice string) []string {
 	return connectedMenu("Dancing Queen — ABBA", "Arrival (disabled)", notice)
 }
@@ -83,13 +81,8 @@ type faultRig struct {
 
 func startFaultRig(t *testing.T) *faultRig {
 	t.Helper()
-	d := newDesk(t, true)
-	fake := fakespotify.NewTestServer(t, fakespotify.Options{AutoApprove: true})
-	fake.SetCurrentlyPlaying(playing(t, fakespotify.FixtureTrack, true))
-	h := trayHome(t, fake)
-	h.seedLogin()
-	r := &faultRig{trayProc: startTray(t, h, d), fake: fake}
-	r.waitMenu(playingMenu...)
+	p, fake := startPlaying(t, fakespotify.Options{AutoApprove: true})
+	r := &faultRig{trayProc: p, fake: fake}
 	r.token = r.tokenFile()
 	return r
 }
@@ -336,7 +329,7 @@ func runOfflineFault(t *testing.T, tc offlineFault) {
 		if got := r.fake.Stats().Refreshes - before.Refreshes; got != 1 {
 			t.Errorf("%d refreshes after the token endpoint came back, want 1", got)
 		}
-		if stored := r.h.stored(); !fakeAccepts(t, r.fake, stored.AccessToken) {
+		if stored := r.h.stored(); !r.fake.Accepts(stored.AccessToken) {
 			t.Errorf("the access token stored after the refresh does not work")
 		}
 	} else if !bytes.Equal(r.tokenFile(), r.token) {

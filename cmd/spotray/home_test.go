@@ -14,6 +14,7 @@ import (
 	"github.com/spotray/spotray/internal/config"
 	"github.com/spotray/spotray/internal/fakespotify"
 	"github.com/spotray/spotray/internal/testenv"
+	"github.com/spotray/spotray/internal/testlogin"
 	"github.com/spotray/spotray/internal/tokens"
 )
 
@@ -107,21 +108,9 @@ func (h *home) run(args ...string) (stdout, stderr string, code int) {
 
 // seedLogin stores a login granted by the fake, as if `spotray login` had
 // run, and returns it.
-func (h *home) seedLogin() fakespotify.Token {
+func (h *home) seedLogin() *tokens.Token {
 	h.t.Helper()
-	g, err := h.fake.Grant(fakespotify.DefaultClientID, config.Scopes)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	store := &tokens.Store{Dir: h.Paths.ConfigDir}
-	if err := store.Save(&tokens.Token{
-		ClientID: fakespotify.DefaultClientID, AccessToken: g.AccessToken, RefreshToken: g.RefreshToken,
-		TokenType: "Bearer", Scope: g.Scope, Expiry: g.Expiry, AuthorizedAt: g.AuthorizedAt,
-		User: fakespotify.DefaultDisplayName,
-	}); err != nil {
-		h.t.Fatal(err)
-	}
-	return g
+	return testlogin.Save(h.t, h.fake, h.Paths.ConfigDir)
 }
 
 // stored reads token.json as spotray left it.

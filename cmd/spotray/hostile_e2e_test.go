@@ -161,13 +161,8 @@ func TestTrayHostileMetadata(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			d := newDesk(t, true)
-			fake := fakespotify.NewTestServer(t, fakespotify.Options{})
-			fake.SetCurrentlyPlaying(playing(t, fakespotify.FixtureTrack, true))
-			h := trayHome(t, fake)
-			h.seedLogin()
-			p := startTray(t, h, d)
-			p.waitMenu(playingMenu...)
+			p, fake := startPlaying(t, fakespotify.Options{})
+			d := p.d
 
 			fake.SetCurrentlyPlaying(tc.body)
 			want := []string{tc.playing}
@@ -387,7 +382,7 @@ func TestLoginRefusesHostileCallbacks(t *testing.T) {
 	}
 	second.cancel()
 	second.cmd.Wait()
-	if tok := h.stored(); !fakeAccepts(t, fake, tok.AccessToken) {
+	if tok := h.stored(); !fake.Accepts(tok.AccessToken) {
 		t.Error("the stored login does not work")
 	}
 }

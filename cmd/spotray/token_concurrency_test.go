@@ -58,7 +58,7 @@ func TestTokenConcurrentProcesses(t *testing.T) {
 		printed[tok] = true
 	}
 	for tok := range printed {
-		if !fakeAccepts(t, fake, tok) {
+		if !fake.Accepts(tok) {
 			t.Error("a printed access token is refused by the API")
 		}
 		if tok == expired.AccessToken {
@@ -83,20 +83,4 @@ func TestTokenConcurrentProcesses(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("the refresh token left on disk is refused: %s", resp.Status)
 	}
-}
-
-// fakeAccepts reports whether the fake's Web API takes accessToken.
-func fakeAccepts(t *testing.T, fake *fakespotify.Server, accessToken string) bool {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, fake.URL()+"/v1/me", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+accessToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode == http.StatusOK
 }

@@ -445,6 +445,24 @@ var (
 )
 
 // connectedMenu is the connected menu with the given playback lines.
+// playingMenu is the connected menu while the track fixture plays.
+var playingMenu = connectedMenu("Dancing Queen — ABBA", "Arrival (disabled)")
+
+// startPlaying starts a connected tray on its own desktop, whose Spotify
+// (a fake with opts) plays the track fixture, and waits for the track to
+// show in the menu.
+func startPlaying(t *testing.T, opts fakespotify.Options) (*trayProc, *fakespotify.Server) {
+	t.Helper()
+	d := newDesk(t, true)
+	fake := fakespotify.NewTestServer(t, opts)
+	fake.SetCurrentlyPlaying(playing(t, fakespotify.FixtureTrack, true))
+	h := trayHome(t, fake)
+	h.seedLogin()
+	p := startTray(t, h, d)
+	p.waitMenu(playingMenu...)
+	return p, fake
+}
+
 func connectedMenu(playback ...string) []string {
 	m := append([]string{}, playback...)
 	return append(m, "Connected as Demo Listener (disabled)", "Copy refresh token", "Copy access token",
@@ -590,7 +608,7 @@ func TestTrayCopyTokens(t *testing.T) {
 	waitUntil(t, "an access token on the clipboard", func() bool {
 		return desktoptest.Clipboard(t, d.display) == h.stored().AccessToken
 	})
-	if !fakeAccepts(t, fake, desktoptest.Clipboard(t, d.display)) {
+	if !fake.Accepts(desktoptest.Clipboard(t, d.display)) {
 		t.Error("Spotify refuses the copied access token")
 	}
 	n, _ = p.waitNote(0, "Access token copied")
@@ -604,13 +622,8 @@ func TestTrayCopyTokens(t *testing.T) {
 // menu but announces nothing; the choice survives a restart.
 func TestTrayNotificationsCheckbox(t *testing.T) {
 	t.Parallel()
-	d := newDesk(t, true)
-	fake := fakespotify.NewTestServer(t, fakespotify.Options{})
-	fake.SetCurrentlyPlaying(playing(t, fakespotify.FixtureTrack, true))
-	h := trayHome(t, fake)
-	h.seedLogin()
-	p := startTray(t, h, d)
-	p.waitMenu(connectedMenu("Dancing Queen — ABBA", "Arrival (disabled)")...)
+	p, fake := startPlaying(t, fakespotify.Options{})
+	h, d := p.h, p.d
 
 	p.click("Notifications")
 	off := connectedMenu("The Giant Beastcast: Episode 0 — The Giant Beastcast")
@@ -672,13 +685,8 @@ func TestTrayLaunchAtLogin(t *testing.T) {
 // re-registration) gets the icon back.
 func TestTrayIconReturnsAfterPanelRestart(t *testing.T) {
 	t.Parallel()
-	d := newDesk(t, true)
-	fake := fakespotify.NewTestServer(t, fakespotify.Options{})
-	fake.SetCurrentlyPlaying(playing(t, fakespotify.FixtureTrack, true))
-	h := trayHome(t, fake)
-	h.seedLogin()
-	p := startTray(t, h, d)
-	p.waitMenu(connectedMenu("Dancing Queen — ABBA", "Arrival (disabled)")...)
+	p, fake := startPlaying(t, fakespotify.Options{})
+	d := p.d
 
 	fake.SetCurrentlyPlaying(fakespotify.Fixture(fakespotify.FixtureEpisode))
 	n, _ := p.waitNote(0, "The Giant Beastcast: Episode 0")
@@ -744,13 +752,8 @@ func TestTrayWithoutPanel(t *testing.T) {
 // works.
 func TestTrayLoginEnded(t *testing.T) {
 	t.Parallel()
-	d := newDesk(t, true)
-	fake := fakespotify.NewTestServer(t, fakespotify.Options{AutoApprove: true})
-	fake.SetCurrentlyPlaying(playing(t, fakespotify.FixtureTrack, true))
-	h := trayHome(t, fake)
-	h.seedLogin()
-	p := startTray(t, h, d)
-	p.waitMenu(connectedMenu("Dancing Queen — ABBA", "Arrival (disabled)")...)
+	p, fake := startPlaying(t, fakespotify.Options{AutoApprove: true})
+	h, d := p.h, p.d
 
 	fake.SetTokenFault(fakespotify.Fault{Kind: fakespotify.FaultInvalidGrant, Message: "Refresh token expired"})
 	fake.ExpireAccessTokens()

@@ -67,6 +67,19 @@ func (s *Server) bearer(r *http.Request) (scope, msg string) {
 	if !ok {
 		return "", msgInvalid
 	}
+	return s.check(tok)
+}
+
+// Accepts reports whether the Web API takes accessToken now, so that tests
+// can check a token they were handed (by spotray token, or the clipboard)
+// without spending a request of the budget they count.
+func (s *Server) Accepts(accessToken string) bool {
+	_, msg := s.check(accessToken)
+	return msg == ""
+}
+
+// check is the access-token rule of every API endpoint.
+func (s *Server) check(tok string) (scope, msg string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a, ok := s.access[tok]

@@ -10,6 +10,7 @@ import (
 	"github.com/spotray/spotray/internal/fakespotify"
 	"github.com/spotray/spotray/internal/playback"
 	"github.com/spotray/spotray/internal/spotify"
+	"github.com/spotray/spotray/internal/testlogin"
 	"github.com/spotray/spotray/internal/tokens"
 )
 
@@ -17,15 +18,8 @@ import (
 // through the real client and token source.
 func TestWatcherOverHTTP(t *testing.T) {
 	s := fakespotify.NewTestServer(t, fakespotify.Options{})
-	g, err := s.Grant(fakespotify.DefaultClientID, "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	store := &tokens.Store{Dir: t.TempDir()}
-	if err := store.Save(&tokens.Token{ClientID: fakespotify.DefaultClientID, AccessToken: g.AccessToken,
-		RefreshToken: g.RefreshToken, TokenType: "Bearer", Scope: g.Scope, Expiry: g.Expiry, AuthorizedAt: g.AuthorizedAt}); err != nil {
-		t.Fatal(err)
-	}
+	testlogin.Save(t, s, store.Dir)
 	cfg := config.Config{ClientID: fakespotify.DefaultClientID, AccountsURL: s.URL()}
 	src := &tokens.Source{Store: store, OAuth: cfg.OAuth2(), ClientID: fakespotify.DefaultClientID}
 	s.SetPlaylist([]fakespotify.Item{

@@ -14,6 +14,7 @@ import (
 	"github.com/spotray/spotray/internal/config"
 	"github.com/spotray/spotray/internal/fakespotify"
 	"github.com/spotray/spotray/internal/spotify"
+	"github.com/spotray/spotray/internal/testlogin"
 	"github.com/spotray/spotray/internal/tokens"
 )
 
@@ -43,15 +44,8 @@ func newWokenStack(t *testing.T) *wokenStack {
 	clk := newFakeClock()
 	wall := func() time.Time { return clk.Now().Wall }
 	fake := fakespotify.New(fakespotify.Options{Now: wall})
-	g, err := fake.Grant(fakespotify.DefaultClientID, "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	store := &tokens.Store{Dir: t.TempDir()}
-	if err := store.Save(&tokens.Token{ClientID: fakespotify.DefaultClientID, AccessToken: g.AccessToken,
-		RefreshToken: g.RefreshToken, TokenType: "Bearer", Scope: g.Scope, Expiry: g.Expiry, AuthorizedAt: g.AuthorizedAt}); err != nil {
-		t.Fatal(err)
-	}
+	testlogin.Save(t, fake, store.Dir)
 	const base = "http://spotify.test"
 	hc := &http.Client{Transport: handlerTransport{fake}}
 	cfg := config.Config{ClientID: fakespotify.DefaultClientID, AccountsURL: base}

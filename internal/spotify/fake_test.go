@@ -10,6 +10,7 @@ import (
 	"github.com/spotray/spotray/internal/config"
 	"github.com/spotray/spotray/internal/fakespotify"
 	"github.com/spotray/spotray/internal/spotify"
+	"github.com/spotray/spotray/internal/testlogin"
 	"github.com/spotray/spotray/internal/tokens"
 )
 
@@ -18,15 +19,8 @@ import (
 func loggedIn(t *testing.T) (*fakespotify.Server, *tokens.Source) {
 	t.Helper()
 	s := fakespotify.NewTestServer(t, fakespotify.Options{})
-	g, err := s.Grant(fakespotify.DefaultClientID, "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	store := &tokens.Store{Dir: t.TempDir()}
-	if err := store.Save(&tokens.Token{ClientID: fakespotify.DefaultClientID, AccessToken: g.AccessToken,
-		RefreshToken: g.RefreshToken, TokenType: "Bearer", Scope: g.Scope, Expiry: g.Expiry, AuthorizedAt: g.AuthorizedAt}); err != nil {
-		t.Fatal(err)
-	}
+	testlogin.Save(t, s, store.Dir)
 	cfg := config.Config{ClientID: fakespotify.DefaultClientID, AccountsURL: s.URL(), APIURL: s.URL()}
 	return s, &tokens.Source{Store: store, OAuth: cfg.OAuth2(), ClientID: fakespotify.DefaultClientID}
 }

@@ -57,22 +57,6 @@ func fakeSource(fake *fakespotify.Server, dir string, now func() time.Time) *Sou
 	}
 }
 
-// apiAccepts reports whether the fake's Web API takes accessToken.
-func apiAccepts(t *testing.T, fake *fakespotify.Server, accessToken string) bool {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, fake.URL()+"/v1/me", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+accessToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode == http.StatusOK
-}
-
 // refreshWorks spends refreshToken at the fake and reports whether it was
 // accepted.
 func refreshWorks(t *testing.T, fake *fakespotify.Server, refreshToken string) bool {
@@ -90,7 +74,7 @@ func refreshWorks(t *testing.T, fake *fakespotify.Server, refreshToken string) b
 func TestFakeSpotifyRefresh(t *testing.T) {
 	fake, src, stored := loginAtFake(t, fakespotify.Options{Rotation: fakespotify.RotateSingleUse})
 	ctx := context.Background()
-	if apiAccepts(t, fake, stored.AccessToken) {
+	if fake.Accepts(stored.AccessToken) {
 		t.Fatal("the fake still accepts the expired access token")
 	}
 
@@ -98,7 +82,7 @@ func TestFakeSpotifyRefresh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !apiAccepts(t, fake, got.AccessToken) {
+	if !fake.Accepts(got.AccessToken) {
 		t.Error("the fake refuses the refreshed access token")
 	}
 	if got.RefreshToken == stored.RefreshToken {
@@ -176,7 +160,7 @@ func TestFakeSpotifyLostResponse(t *testing.T) {
 		t.Errorf("Token = %v, want a transient error", err)
 	}
 	assertFile(t, src.Store, before)
-	if got, err := src.Token(context.Background()); err != nil || !apiAccepts(t, fake, got.AccessToken) {
+	if got, err := src.Token(context.Background()); err != nil || !fake.Accepts(got.AccessToken) {
 		t.Errorf("Token once the network is back = %v", err)
 	}
 }
@@ -247,7 +231,7 @@ func TestConcurrentRefresh(t *testing.T) {
 	if st := fake.Stats(); st.Refreshes != 1 || st.RefreshReuses != 0 {
 		t.Errorf("fake stats %+v, want exactly one refresh and no reuse", st)
 	}
-	if !apiAccepts(t, fake, results[0].AccessToken) {
+	if !fake.Accepts(results[0].AccessToken) {
 		t.Error("the fake refuses the shared access token")
 	}
 	onDisk, err := first.Store.Load()

@@ -1,0 +1,30 @@
+// Package testlogin lets tests start logged in: it stores a login that the
+// simulated Spotify granted, exactly as `spotray login` would have.
+package testlogin
+
+import (
+	"testing"
+
+	"github.com/spotray/spotray/internal/config"
+	"github.com/spotray/spotray/internal/fakespotify"
+	"github.com/spotray/spotray/internal/tokens"
+)
+
+// Save has fake grant a login to fakespotify.DefaultClientID with spotray's
+// scopes, stores it in dir (token.json) and returns what was stored.
+func Save(t testing.TB, fake *fakespotify.Server, dir string) *tokens.Token {
+	t.Helper()
+	g, err := fake.Grant(fakespotify.DefaultClientID, config.Scopes)
+	if err != nil {
+		t.Fatalf("grant a login: %v", err)
+	}
+	tok := &tokens.Token{
+		ClientID: fakespotify.DefaultClientID, AccessToken: g.AccessToken, RefreshToken: g.RefreshToken,
+		TokenType: "Bearer", Scope: g.Scope, Expiry: g.Expiry, AuthorizedAt: g.AuthorizedAt,
+		User: fakespotify.DefaultDisplayName,
+	}
+	if err := (&tokens.Store{Dir: dir}).Save(tok); err != nil {
+		t.Fatalf("store the login: %v", err)
+	}
+	return tok
+}
