@@ -1,7 +1,6 @@
 package main_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -14,11 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/godbus/dbus/v5"
-
 	"github.com/spotray/spotray/internal/desktoptest"
 	"github.com/spotray/spotray/internal/fakespotify"
-	"github.com/spotray/spotray/internal/testenv"
 )
 
 // The benchmarks in this file measure what the real spotray binary costs a
@@ -54,7 +50,7 @@ var apiPaths = []string{"/v1/me/player/currently-playing", "/api/token", "/v1/me
 // like a tray started at every login.
 func BenchmarkTrayStartup(b *testing.B) {
 	skipUnderRace(b)
-	d := newBenchDesk(b)
+	d := newDesk(b, true)
 	fake := fakespotify.NewTestServer(b, fakespotify.Options{})
 	h := newHome(b, fake)
 	h.seedLogin()
@@ -66,13 +62,13 @@ func BenchmarkTrayStartup(b *testing.B) {
 		// From the first item again, so the menu must show its title.
 		fake.SetPlaylist(playlist)
 		b.StartTimer()
-		p := startBenchTray(b, h, d)
-		reg := p.waitRegistration(b, d)
-		menuAt := p.waitMenuLabel(b, d, reg, playlist[0].Name)
+		p := startTray(b, h, d)
+		reg := registered(p)
+		menuAt := labelShown(p, playlist[0].Name)
 		b.StopTimer()
-		toRegistered += reg.At.Sub(p.execAt)
-		toMenu += menuAt.Sub(p.execAt)
-		p.stop(b)
+		toRegistered += reg.At.Sub(p.started)
+		toMenu += menuAt.Sub(p.started)
+		stopTray(p)
 	}
 	b.ReportMetric(ms(toRegistered)/float64(b.N), "ms-to-registered")
 	b.ReportMetric(ms(toMenu)/float64(b.N), "ms-to-menu")
@@ -129,7 +125,7 @@ func benchFootprint(b *testing.B, setup func(*fakespotify.Server), want string) 
 	skipUnderRace(b)
 	dur := footprintDuration(b)
 	tck := clockTicks()
-	d := newBenchDesk(b)
+	d := newDesk(b, true)
 	fake := fakespotify.NewTestServer(b, fakespotify.Options{})
 	h := newHome(b, fake)
 	h.seedLogin()
@@ -137,8 +133,8 @@ func benchFootprint(b *testing.B, setup func(*fakespotify.Server), want string) 
 	b.ResetTimer()
 	for range b.N {
 		setup(fake)
-		p := startBenchTray(b, h, d)
-		p.waitMenuLabel(b, d, p.waitRegistration(b, d), want)
+		p := startTray(b, h, d)
+		labelShown(p, want)
 		notes0 := len(d.notes.Calls())
 		ticks0, sched0 := p.cpu(b)
 		start := time.Now()
@@ -159,7 +155,7 @@ func benchFootprint(b *testing.B, setup func(*fakespotify.Server), want string) 
 			calls += countBetween(fake.Requests(path), start, end)
 		}
 		notes := len(d.notes.Calls()) - notes0
-		p.stop(b)
+		stopTray(p)
 
 		peak += mib(hwm * 1024)
 		avg += mib(rssSum*1024) / float64(samples)
@@ -231,157 +227,63 @@ func skipUnderRace(b *testing.B) {
 	}
 }
 
-// newBenchDesk is a desktop with a panel and a notification daemon, as
-// newDesk makes for tests.
-func newBenchDesk(b *testing.B) *desk {
-	b.Helper()
-	testenv.Require(b, "dbus-daemon")
-	d := &desk{addr: desktoptest.StartBus(b)}
-	d.notes = desktoptest.NewNotificationServer(b, d.addr)
-	d.watcher = desktoptest.NewWatcher(b, d.addr)
-	d.conn = desktoptest.Connect(b, d.addr)
-	return d
-}
-
-// benchTray is a running tray under measurement.
-type benchTray struct {
-	cmd    *exec.Cmd
-	out    *lockedBuffer
-	done   chan struct{} // closed when the process has exited
-	execAt time.Time     // just before the exec
-}
-
-// startBenchTray starts the binary as h's user on d, with neither debug
-// logging nor a browser: what a user's session starts.
-func startBenchTray(b *testing.B, h *home, d *desk) *benchTray {
-	b.Helper()
-	p := &benchTray{out: &lockedBuffer{}, done: make(chan struct{})}
-	p.cmd = h.command(context.Background())
-	p.cmd.Env = append(p.cmd.Env, "DBUS_SESSION_BUS_ADDRESS="+d.addr)
-	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
-	p.execAt = time.Now()
-	if err := p.cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	go func() {
-		p.cmd.Wait()
-		close(p.done)
-	}()
-	b.Cleanup(func() { p.stop(b) })
-	return p
-}
-
-// stop ends the tray with SIGTERM, as a session does at logout; stopping a
-// stopped tray does nothing.
-func (p *benchTray) stop(b *testing.B) {
-	b.Helper()
-	select {
-	case <-p.done:
-		return
-	default:
-	}
+// stopTray ends the tray with SIGTERM, as a session does at logout.
+func stopTray(p *trayProc) {
+	p.t.Helper()
 	p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.done:
-	case <-time.After(waitLimit):
-		p.cmd.Process.Kill()
-		<-p.done
-		b.Errorf("spotray ignored SIGTERM; output:\n%s", p.out.String())
+	if code := p.wait(); code != 0 {
+		p.t.Errorf("spotray exited with %d on SIGTERM; output:\n%s", code, p.out.String())
 	}
 }
 
 // alive fails the benchmark if the tray has exited.
-func (p *benchTray) alive(b *testing.B) {
-	b.Helper()
+func alive(p *trayProc) {
+	p.t.Helper()
 	select {
 	case <-p.done:
-		b.Fatalf("spotray exited: %v; output:\n%s", p.cmd.ProcessState, p.out.String())
+		p.t.Fatalf("spotray exited: %v; output:\n%s", p.cmd.ProcessState, p.out.String())
 	default:
 	}
 }
 
-// waitRegistration waits for the tray's StatusNotifierItem registration,
-// polling often so as to add little to the measured time; the watcher
+// registered waits for the tray's StatusNotifierItem registration, polling
+// every millisecond so as to add little to the measured time; the watcher
 // stamps the registration as it receives it.
-func (p *benchTray) waitRegistration(b *testing.B, d *desk) desktoptest.Registration {
-	b.Helper()
-	deadline := time.Now().Add(waitLimit)
-	for {
-		for _, r := range d.watcher.Registrations() {
-			if r.At.After(p.execAt) && p.owns(d, r.Sender) {
-				return r
-			}
+func registered(p *trayProc) desktoptest.Registration {
+	p.t.Helper()
+	for deadline := time.Now().Add(waitLimit); ; time.Sleep(time.Millisecond) {
+		if r := p.registration(); r != nil {
+			return *r
 		}
-		p.alive(b)
+		alive(p)
 		if time.Now().After(deadline) {
-			b.Fatalf("spotray's icon never registered; output:\n%s", p.out.String())
+			p.t.Fatalf("spotray's icon never registered; output:\n%s", p.out.String())
 		}
-		time.Sleep(time.Millisecond)
 	}
 }
 
-func (p *benchTray) owns(d *desk, name string) bool {
-	var pid uint32
-	err := d.conn.BusObject().Call("org.freedesktop.DBus.GetConnectionUnixProcessID", 0, name).Store(&pid)
-	return err == nil && int(pid) == p.cmd.Process.Pid
-}
-
-// waitMenuLabel waits until the menu of the registered item has an entry
-// whose label contains want, and returns when the answer saying so came.
-func (p *benchTray) waitMenuLabel(b *testing.B, d *desk, reg desktoptest.Registration, want string) time.Time {
-	b.Helper()
-	name, _, _ := strings.Cut(reg.Item, "/")
-	menu := d.conn.Object(name, "/StatusNotifierItem/menu")
-	deadline := time.Now().Add(waitLimit)
-	var last []string
-	for {
-		labels, err := menuLabels(menu)
+// labelShown waits until a menu entry's label contains want, and returns
+// when the answer saying so came.
+func labelShown(p *trayProc, want string) time.Time {
+	p.t.Helper()
+	for deadline := time.Now().Add(waitLimit); ; time.Sleep(2 * time.Millisecond) {
+		entries := p.menu()
 		at := time.Now()
-		if err == nil && slices.ContainsFunc(labels, func(l string) bool { return strings.Contains(l, want) }) {
+		if slices.ContainsFunc(entries, func(e entry) bool { return strings.Contains(e.label, want) }) {
 			return at
 		}
-		last = labels
-		p.alive(b)
 		if at.After(deadline) {
-			b.Fatalf("menu never showed %q; last %q (%v); output:\n%s", want, last, err, p.out.String())
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-}
-
-// menuLabels reads the labels of the top-level entries with
-// com.canonical.dbusmenu.GetLayout.
-func menuLabels(menu dbus.BusObject) ([]string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	var rev uint32
-	var root struct {
-		ID       int32
-		Props    map[string]dbus.Variant
-		Children []dbus.Variant
-	}
-	call := menu.CallWithContext(ctx, "com.canonical.dbusmenu.GetLayout", 0, int32(0), int32(-1), []string{"label"})
-	if err := call.Store(&rev, &root); err != nil {
-		return nil, fmt.Errorf("GetLayout: %w", err)
-	}
-	var labels []string
-	for _, c := range root.Children {
-		if fields, ok := c.Value().([]any); ok && len(fields) >= 2 {
-			props, _ := fields[1].(map[string]dbus.Variant)
-			if l, ok := props["label"].Value().(string); ok {
-				labels = append(labels, l)
-			}
+			p.t.Fatalf("menu never showed %q; last %q; output:\n%s", want, p.shown(), p.out.String())
 		}
 	}
-	return labels, nil
 }
 
 // procStatus is the memory lines of /proc/PID/status, in KiB.
 type procStatus struct{ rss, hwm int64 }
 
-func (p *benchTray) status(b *testing.B) procStatus {
+func (p *trayProc) status(b *testing.B) procStatus {
 	b.Helper()
-	p.alive(b)
+	alive(p)
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
 	if err != nil {
 		b.Fatalf("read status: %v", err)
@@ -415,9 +317,9 @@ func (p *benchTray) status(b *testing.B) procStatus {
 // cpu returns the process's CPU time so far: user+system clock ticks from
 // /proc/PID/stat, and the scheduler's run time summed over its threads
 // from /proc/PID/task/*/schedstat.
-func (p *benchTray) cpu(b *testing.B) (ticks int64, sched time.Duration) {
+func (p *trayProc) cpu(b *testing.B) (ticks int64, sched time.Duration) {
 	b.Helper()
-	p.alive(b)
+	alive(p)
 	pid := p.cmd.Process.Pid
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {

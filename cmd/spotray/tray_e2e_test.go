@@ -42,7 +42,7 @@ type desk struct {
 	display string     // X display for the clipboard, "" without one
 }
 
-func newDesk(t *testing.T, withPanel bool) *desk {
+func newDesk(t testing.TB, withPanel bool) *desk {
 	t.Helper()
 	testenv.Require(t, "dbus-daemon")
 	d := &desk{addr: desktoptest.StartBus(t)}
@@ -56,7 +56,7 @@ func newDesk(t *testing.T, withPanel bool) *desk {
 
 // trayProc is a running spotray tray.
 type trayProc struct {
-	t       *testing.T
+	t       testing.TB
 	h       *home
 	d       *desk
 	cmd     *exec.Cmd
@@ -85,8 +85,9 @@ func (b *lockedBuffer) String() string {
 }
 
 // trayHome is a home whose config polls fast (the minimum Spotify
-// tolerates), so that playback changes show within seconds.
-func trayHome(t *testing.T, fake *fakespotify.Server) *home {
+// tolerates), so that playback changes show within seconds, and whose tray
+// logs at debug level.
+func trayHome(t testing.TB, fake *fakespotify.Server) *home {
 	t.Helper()
 	h := newHome(t, fake)
 	if err := os.MkdirAll(h.Paths.ConfigDir, 0o700); err != nil {
@@ -95,13 +96,15 @@ func trayHome(t *testing.T, fake *fakespotify.Server) *home {
 	if err := os.WriteFile(h.Paths.ConfigFile(), []byte("poll_interval = 2\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// Every poll and decision in the output, for when a test fails.
+	h.Env = append(h.Env, "SPOTRAY_DEBUG=1")
 	return h
 }
 
 // startTray starts the real binary (with args: none for the tray) on d as
 // h's user. $BROWSER is a script that records each URL, so the test decides
 // what the "browser" does.
-func startTray(t *testing.T, h *home, d *desk, args ...string) *trayProc {
+func startTray(t testing.TB, h *home, d *desk, args ...string) *trayProc {
 	t.Helper()
 	p := &trayProc{t: t, h: h, d: d, out: &lockedBuffer{}, done: make(chan struct{})}
 	p.browser = filepath.Join(h.root, "browser.log")
@@ -114,7 +117,6 @@ func startTray(t *testing.T, h *home, d *desk, args ...string) *trayProc {
 		"DBUS_SESSION_BUS_ADDRESS="+d.addr,
 		"BROWSER="+script,
 		anyPort,
-		"SPOTRAY_DEBUG=1",
 	)
 	if d.display != "" {
 		p.cmd.Env = append(p.cmd.Env, "DISPLAY="+d.display)
@@ -416,7 +418,7 @@ func poll(cond func() bool) bool {
 	}
 }
 
-func waitUntil(t *testing.T, what string, cond func() bool) {
+func waitUntil(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	if !poll(cond) {
 		t.Fatalf("gave up waiting for %s", what)
@@ -425,7 +427,7 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 
 // playing is a fixture with is_playing set, because the captured track
 // fixture happens to be paused.
-func playing(t *testing.T, name string, on bool) []byte {
+func playing(t testing.TB, name string, on bool) []byte {
 	t.Helper()
 	var doc map[string]any
 	if err := json.Unmarshal(fakespotify.Fixture(name), &doc); err != nil {
