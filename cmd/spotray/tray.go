@@ -261,13 +261,15 @@ func (a *trayApp) run(ctx context.Context) error {
 		a.startWatcher()
 		a.checkExpiry()
 	}
+	// The state belongs to the loop once it runs: read it before.
+	initial := a.menu()
+	a.log.Info("tray starting", "connected", a.state.Connected)
 	loopDone := make(chan struct{})
 	go func() {
 		defer close(loopDone)
 		a.loop()
 	}()
-	a.log.Info("tray starting", "connected", a.state.Connected)
-	ui.Run(a.menu(), a.clicks, a.opened, func(t *ui.Tray) {
+	ui.Run(initial, a.clicks, a.opened, func(t *ui.Tray) {
 		if err := a.desk.KeepIconRegistered(a.log); err != nil {
 			a.log.Warn("the icon may not come back after the panel restarts", "err", err)
 		}

@@ -108,7 +108,7 @@ func (a *trayApp) copyRefreshToken() {
 	a.inBackground(func() func() {
 		tok, err := a.store.Load()
 		if err == nil {
-			err = clipboard.WriteAll(tok.RefreshToken)
+			err = copyText(tok.RefreshToken)
 		}
 		return func() {
 			if err != nil {
@@ -136,7 +136,7 @@ func (a *trayApp) copyAccessToken() {
 	a.inBackground(func() func() {
 		tok, err := src.Token(a.ctx)
 		if err == nil {
-			err = clipboard.WriteAll(tok.AccessToken)
+			err = copyText(tok.AccessToken)
 		}
 		return func() {
 			if err != nil {
@@ -151,6 +151,26 @@ func (a *trayApp) copyAccessToken() {
 			})
 		}
 	})
+}
+
+// copyText puts text on the clipboard. On Linux that runs a clipboard tool
+// (xclip, xsel or wl-copy), a separate process talking to the display
+// server, and one attempt fails now and then when the server is busy or a
+// clipboard manager takes the selection at that moment: a second attempt
+// after a pause succeeds where the user would otherwise click again.
+func copyText(text string) error {
+	if clipboard.Unsupported {
+		return errors.New("no clipboard tool found: install xclip or xsel (X11) or wl-clipboard (Wayland)")
+	}
+	err := clipboard.WriteAll(text)
+	if err != nil {
+		time.Sleep(200 * time.Millisecond)
+		err = clipboard.WriteAll(text)
+	}
+	if err != nil {
+		return fmt.Errorf("the clipboard tool failed twice: %w", err)
+	}
+	return nil
 }
 
 func (a *trayApp) copyFailed(which string, err error) {
