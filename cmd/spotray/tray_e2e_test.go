@@ -450,16 +450,17 @@ var (
 // playingMenu is the connected menu while the track fixture plays.
 var playingMenu = connectedMenu("Dancing Queen — ABBA", "Arrival (disabled)")
 
-// startPlaying starts a connected tray on its own desktop, whose Spotify
-// (a fake with opts) plays the track fixture, and waits for the track to
-// show in the menu.
-func startPlaying(t *testing.T, opts fakespotify.Options) (*trayProc, *fakespotify.Server) {
+// startPlaying starts a connected tray on its own desktop, with env
+// (KEY=value) added to its environment, whose Spotify (a fake with opts)
+// plays the track fixture, and waits for the track to show in the menu.
+func startPlaying(t *testing.T, opts fakespotify.Options, env ...string) (*trayProc, *fakespotify.Server) {
 	t.Helper()
 	d := newDesk(t, true)
 	fake := fakespotify.NewTestServer(t, opts)
 	fake.SetCurrentlyPlaying(playing(t, fakespotify.FixtureTrack, true))
 	h := trayHome(t, fake)
 	h.seedLogin()
+	h.Env = append(h.Env, env...)
 	p := startTray(t, h, d)
 	p.waitMenu(playingMenu...)
 	return p, fake
@@ -1009,5 +1010,16 @@ func TestTrayBrokenConfig(t *testing.T) {
 	}
 	if !strings.Contains(p.out.String(), "config.toml:3") {
 		t.Errorf("the log does not name the line:\n%s", p.out.String())
+	}
+}
+
+// TestTrayCopyWithoutClipboardTool: with no clipboard tool installed, Copy
+// says which one to install instead of failing silently.
+func TestTrayCopyWithoutClipboardTool(t *testing.T) {
+	t.Parallel()
+	p, _ := startPlaying(t, fakespotify.Options{}, "PATH="+t.TempDir()) // no xclip, xsel or wl-copy
+	p.click("Copy refresh token")
+	if n, _ := p.waitNote(0, "Could not copy the refresh token"); !strings.Contains(n.Body, "install xclip") {
+		t.Errorf("notification body = %q: want what to install", n.Body)
 	}
 }
