@@ -842,14 +842,8 @@ func (p *trayProc) answerConsent(n int, action string) {
 // tooltip and the icon, and passes when Spotify answers again.
 func TestTrayTrouble(t *testing.T) {
 	t.Parallel()
-	d := newDesk(t, true)
-	fake := fakespotify.NewTestServer(t, fakespotify.Options{})
-	fake.SetCurrentlyPlaying(playing(t, fakespotify.FixtureTrack, true))
-	h := trayHome(t, fake)
-	h.seedLogin()
-	p := startTray(t, h, d)
-	fine := connectedMenu("Dancing Queen — ABBA", "Arrival (disabled)")
-	p.waitMenu(fine...)
+	p, fake := startPlaying(t, fakespotify.Options{})
+	fine := playingMenu
 	okIcon := p.icon()
 
 	fake.SetAPIFault(fakespotify.Fault{Kind: fakespotify.FaultStatus, Status: 503})
