@@ -6,8 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-
-	"github.com/spotray/spotray/internal/atomicfile"
 )
 
 // agentPath is ~/Library/LaunchAgents/io.github.spotray.plist; launchd
@@ -40,13 +38,7 @@ func enable(exe string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("autostart: %w", err)
-	}
-	if err := atomicfile.WriteFile(path, []byte(launchAgent(exe)), 0o644); err != nil {
-		return fmt.Errorf("autostart: %w", err)
-	}
-	return nil
+	return placeFile(path, launchAgent(exe), 0o755)
 }
 
 func disable() error {
@@ -54,8 +46,5 @@ func disable() error {
 	if err != nil {
 		return err
 	}
-	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("autostart: %w", err)
-	}
-	return nil
+	return removeFile(path)
 }

@@ -11,8 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/spotray/spotray/internal/atomicfile"
 )
 
 // entryPath is $XDG_CONFIG_HOME/autostart/spotray.desktop, read from the
@@ -80,13 +78,7 @@ func enable(exe string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("autostart: %w", err)
-	}
-	if err := atomicfile.WriteFile(path, []byte(desktopEntry(exe)), 0o644); err != nil {
-		return fmt.Errorf("autostart: %w", err)
-	}
-	return nil
+	return placeFile(path, desktopEntry(exe), 0o700)
 }
 
 func disable() error {
@@ -94,8 +86,5 @@ func disable() error {
 	if err != nil {
 		return err
 	}
-	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("autostart: %w", err)
-	}
-	return nil
+	return removeFile(path)
 }

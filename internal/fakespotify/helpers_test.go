@@ -75,6 +75,14 @@ func pkceQuery(clientID, redirect string) url.Values {
 // and body.
 func get(t *testing.T, rawURL string, header http.Header) (int, string, string) {
 	t.Helper()
+	status, h, body := fetch(t, rawURL, header)
+	return status, h.Get("Location"), body
+}
+
+// fetch does a GET without following redirects and returns status, headers
+// and body.
+func fetch(t *testing.T, rawURL string, header http.Header) (int, http.Header, string) {
+	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, rawURL, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +97,7 @@ func get(t *testing.T, rawURL string, header http.Header) (int, string, string) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return resp.StatusCode, resp.Header.Get("Location"), string(b)
+	return resp.StatusCode, resp.Header, string(b)
 }
 
 // authorize runs /authorize (the server must auto-approve or remember
@@ -156,23 +164,11 @@ func bearer(tok string) http.Header {
 // apiGet calls the Web API with tok and returns status, headers and body.
 func apiGet(t *testing.T, s *Server, path, tok string) (int, http.Header, string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, s.URL()+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	var header http.Header
 	if tok != "" {
-		req.Header = bearer(tok)
+		header = bearer(tok)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, resp.Header, string(b)
+	return fetch(t, s.URL()+path, header)
 }
 
 // errorMessage extracts error.message from a Web API error body.

@@ -280,20 +280,7 @@ func TestCallback(t *testing.T) {
 			}
 			rec := serve(f, method, target, nil, nil)
 
-			if rec.Code != tt.status {
-				t.Errorf("status %d, want %d\n%s", rec.Code, tt.status, rec.Body)
-			}
-			body := rec.Body.String()
-			for _, w := range tt.want {
-				if !strings.Contains(body, w) {
-					t.Errorf("body lacks %q:\n%s", w, body)
-				}
-			}
-			for _, w := range tt.notWant {
-				if strings.Contains(body, w) {
-					t.Errorf("body contains %q:\n%s", w, body)
-				}
-			}
+			checkPage(t, rec, tt.status, tt.want, tt.notWant)
 			noTokens(t, fake, rec)
 			if got := fake.Stats().Exchanges; got != tt.exchanges {
 				t.Errorf("%d code exchanges, want %d", got, tt.exchanges)

@@ -122,6 +122,26 @@ func noTokens(t *testing.T, fake *fakespotify.Server, rec *httptest.ResponseReco
 	}
 }
 
+// checkPage checks a page's status and that its body has every want and no
+// notWant.
+func checkPage(t *testing.T, rec *httptest.ResponseRecorder, status int, want, notWant []string) {
+	t.Helper()
+	body := rec.Body.String()
+	if rec.Code != status {
+		t.Errorf("status %d, want %d\n%s", rec.Code, status, body)
+	}
+	for _, w := range want {
+		if !strings.Contains(body, w) {
+			t.Errorf("body lacks %q:\n%s", w, body)
+		}
+	}
+	for _, w := range notWant {
+		if strings.Contains(body, w) {
+			t.Errorf("body contains %q:\n%s", w, body)
+		}
+	}
+}
+
 // fileMode returns the permission bits of path, failing if it is missing.
 func fileMode(t *testing.T, path string) os.FileMode {
 	t.Helper()

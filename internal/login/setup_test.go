@@ -200,20 +200,7 @@ func TestSetupRefused(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f, _ := newSetupFlow(t)
 			rec := postForm(f, "/setup", tt.form(f), tt.header)
-			body := rec.Body.String()
-			if rec.Code != tt.status {
-				t.Errorf("status %d, want %d\n%s", rec.Code, tt.status, body)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(body, w) {
-					t.Errorf("body lacks %q:\n%s", w, body)
-				}
-			}
-			for _, w := range tt.notWant {
-				if strings.Contains(body, w) {
-					t.Errorf("body contains %q:\n%s", w, body)
-				}
-			}
+			checkPage(t, rec, tt.status, tt.want, tt.notWant)
 			if _, err := os.Stat(f.paths.ConfigFile()); err == nil {
 				t.Errorf("config.toml written")
 			}
