@@ -14,6 +14,8 @@ import (
 
 	"github.com/spotray/spotray/internal/config"
 	"github.com/spotray/spotray/internal/fakespotify"
+	"github.com/spotray/spotray/internal/spotify"
+	"github.com/spotray/spotray/internal/tokens"
 )
 
 // anyPort lets parallel tests log in at once: the fake, like Spotify,
@@ -143,7 +145,7 @@ func TestLoginOverHTTPThenScriptCommands(t *testing.T) {
 		t.Errorf("login did not confirm on stderr: %q", rest)
 	}
 	q := fake.LastAuthorize()
-	if q.Get("code_challenge_method") != "S256" || q.Get("scope") != config.Scopes {
+	if q.Get("code_challenge_method") != "S256" || q.Get("scope") != spotify.Scopes {
 		t.Errorf("authorize request: %v", q)
 	}
 
@@ -165,7 +167,7 @@ func TestLoginOverHTTPThenScriptCommands(t *testing.T) {
 
 	out, _, code = h.run("status")
 	for _, want := range []string{"Logged in as:", fakespotify.DefaultDisplayName, "Access token:", "valid until",
-		"Login ends:", "in 18", config.MaskedClientID(fakespotify.DefaultClientID), "PKCE"} {
+		"Login ends:", "in 18", tokens.MaskClientID(fakespotify.DefaultClientID), "PKCE"} {
 		if code != 0 || !strings.Contains(out, want) {
 			t.Errorf("status lacks %q (exit %d):\n%s", want, code, out)
 		}

@@ -43,12 +43,7 @@ func runDemo(ctx context.Context, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "spotray demo: a simulated Spotify runs at %s.\n"+
 		"Open the tray icon's menu and click Connect Spotify: the browser shows the simulated consent page.\n"+
 		"Your own login and settings are not touched. Press Ctrl-C to quit.\n", url)
-	return runTrayWith(ctx, trayOptions{
-		paths:    paths,
-		getenv:   demoEnv(url),
-		stderr:   stderr,
-		launcher: &demoLauncher{},
-	})
+	return runTray(ctx, paths, demoEnv(url), stderr, &demoLauncher{})
 }
 
 // demoEnv is the environment with the settings that point spotray at the

@@ -84,7 +84,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	if len(args) == 0 {
-		return runTray(ctx, config.DefaultPaths(), getenv, stderr)
+		return runTray(ctx, config.DefaultPaths(), getenv, stderr, systemLauncher{})
 	}
 	name, rest := args[0], args[1:]
 	fs := flag.NewFlagSet("spotray "+name, flag.ContinueOnError)

@@ -20,6 +20,10 @@ import (
 
 	"github.com/adrg/xdg"
 	"golang.org/x/oauth2"
+
+	"github.com/spotray/spotray/internal/playback"
+	"github.com/spotray/spotray/internal/spotify"
+	"github.com/spotray/spotray/internal/text"
 )
 
 // DefaultRedirectURI is the callback address spotray listens on unless told
@@ -27,21 +31,9 @@ import (
 // "localhost" since 2025.
 const DefaultRedirectURI = "http://127.0.0.1:8974/callback"
 
-// Scopes are the permissions spotray asks for: reading what is playing.
-// Spotify has no incremental consent, so this is the whole list.
-const Scopes = "user-read-currently-playing user-read-playback-state"
-
 // DashboardURL is where users create the Spotify app that gives them a
 // client ID.
 const DashboardURL = "https://developer.spotify.com/dashboard"
-
-// Defaults for the settings that have one.
-const (
-	DefaultPollInterval = 10 * time.Second
-	MinPollInterval     = 2 * time.Second
-	DefaultAccountsURL  = "https://accounts.spotify.com"
-	DefaultAPIURL       = "https://api.spotify.com"
-)
 
 // ErrNoClientID means no client ID is configured yet. The login flow answers
 // it with the setup page; commands that cannot show a page explain the steps.
@@ -100,35 +92,56 @@ const (
 // asked for by the setup page), then applies the environment. It validates
 // every value it sets except the client ID, whose absence is a normal first
 // run: call Check before using the result for a login.
+//
+// On an error the Config returned is still one to run on, so that a tray
+// can keep going and show the problem: the defaults and the environment
+// when config.toml is unusable (a *FileError, with its line), the defaults
+// alone when the environment is wrong too.
 func Load(path string, getenv func(string) string) (Config, error) {
 	c := Config{
 		RedirectURI:  DefaultRedirectURI,
-		PollInterval: DefaultPollInterval,
-		AccountsURL:  DefaultAccountsURL,
-		APIURL:       DefaultAPIURL,
+		PollInterval: playback.DefaultInterval,
+		AccountsURL:  spotify.AccountsURL,
+		APIURL:       spotify.APIURL,
 	}
-	if err := readFile(path, &c); err != nil {
-		return Config{}, err
+	defaults := c
+	fileErr := readFile(path, &c)
+	if fileErr != nil {
+		c = defaults
 	}
+	if err := c.applyEnv(getenv); err != nil {
+		if fileErr != nil {
+			return defaults, fileErr
+		}
+		return defaults, err
+	}
+	return c, fileErr
+}
+
+// applyEnv overrides c with the environment and checks the result; on an
+// error c is left as it was.
+func (c *Config) applyEnv(getenv func(string) string) error {
+	n := *c
 	for name, dst := range map[string]*string{
-		EnvClientID: &c.ClientID, EnvClientSecret: &c.ClientSecret, EnvRedirectURI: &c.RedirectURI,
-		EnvAccountsURL: &c.AccountsURL, EnvAPIURL: &c.APIURL,
+		EnvClientID: &n.ClientID, EnvClientSecret: &n.ClientSecret, EnvRedirectURI: &n.RedirectURI,
+		EnvAccountsURL: &n.AccountsURL, EnvAPIURL: &n.APIURL,
 	} {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
 			*dst = v
 		}
 	}
-	if err := ValidateRedirectURI(c.RedirectURI); err != nil {
-		return Config{}, err
+	if err := ValidateRedirectURI(n.RedirectURI); err != nil {
+		return err
 	}
-	for name, u := range map[string]string{EnvAccountsURL: c.AccountsURL, EnvAPIURL: c.APIURL} {
+	for name, u := range map[string]string{EnvAccountsURL: n.AccountsURL, EnvAPIURL: n.APIURL} {
 		if err := validateServerURL(u); err != nil {
-			return Config{}, fmt.Errorf("%s: %w", name, err)
+			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
-	c.AccountsURL = strings.TrimRight(c.AccountsURL, "/")
-	c.APIURL = strings.TrimRight(c.APIURL, "/")
-	return c, nil
+	n.AccountsURL = strings.TrimRight(n.AccountsURL, "/")
+	n.APIURL = strings.TrimRight(n.APIURL, "/")
+	*c = n
+	return nil
 }
 
 // Check reports whether c is complete enough to log in: a well-formed client
@@ -162,12 +175,7 @@ func ValidateClientID(id string) error {
 }
 
 // clip keeps error messages readable when someone pastes a paragraph.
-func clip(s string) string {
-	if r := []rune(s); len(r) > 40 {
-		return string(r[:40]) + "…"
-	}
-	return s
-}
+func clip(s string) string { return text.Line(s, 40) }
 
 // ValidateRedirectURI accepts only what spotray can serve and Spotify will
 // allow: plain http on the IPv4 loopback literal, which spotray binds. The
@@ -230,22 +238,13 @@ func (c Config) OAuth2() *oauth2.Config {
 		ClientID:     c.ClientID,
 		ClientSecret: c.ClientSecret,
 		RedirectURL:  c.RedirectURI,
-		Scopes:       strings.Fields(Scopes),
+		Scopes:       strings.Fields(spotify.Scopes),
 		Endpoint: oauth2.Endpoint{
 			AuthURL:   c.AccountsURL + "/authorize",
 			TokenURL:  c.AccountsURL + "/api/token",
 			AuthStyle: style,
 		},
 	}
-}
-
-// MaskedClientID shows enough of a client ID to recognise it, for status
-// output and notifications.
-func MaskedClientID(id string) string {
-	if len(id) <= 8 {
-		return id
-	}
-	return id[:4] + "…" + id[len(id)-4:]
 }
 
 // exists reports whether path exists; errors other than "not exist" count as

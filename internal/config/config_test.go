@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spotray/spotray/internal/playback"
+	"github.com/spotray/spotray/internal/spotify"
 	"golang.org/x/oauth2"
 )
 
@@ -30,8 +32,8 @@ func TestLoadDefaultsWithoutFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Config{RedirectURI: DefaultRedirectURI, PollInterval: DefaultPollInterval,
-		AccountsURL: DefaultAccountsURL, APIURL: DefaultAPIURL}
+	want := Config{RedirectURI: DefaultRedirectURI, PollInterval: playback.DefaultInterval,
+		AccountsURL: spotify.AccountsURL, APIURL: spotify.APIURL}
 	if c != want {
 		t.Fatalf("got %+v, want %+v", c, want)
 	}
@@ -177,7 +179,7 @@ func TestSaveRoundTripAndMode(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sub", "config.toml")
 	c := Config{ClientID: testID, ClientSecret: `odd "secret" \ with <html> & ünïcode`,
 		RedirectURI: "http://127.0.0.1:9999/cb", PollInterval: 4500 * time.Millisecond,
-		AccountsURL: DefaultAccountsURL, APIURL: DefaultAPIURL}
+		AccountsURL: spotify.AccountsURL, APIURL: spotify.APIURL}
 	if err := Save(path, c); err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +200,7 @@ func TestSaveRoundTripAndMode(t *testing.T) {
 
 func TestSaveCommentsDefaults(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.toml")
-	if err := Save(path, Config{ClientID: testID, RedirectURI: DefaultRedirectURI, PollInterval: DefaultPollInterval}); err != nil {
+	if err := Save(path, Config{ClientID: testID, RedirectURI: DefaultRedirectURI, PollInterval: playback.DefaultInterval}); err != nil {
 		t.Fatal(err)
 	}
 	data, _ := os.ReadFile(path)
@@ -226,18 +228,12 @@ func TestOAuth2AuthStyle(t *testing.T) {
 	c := Config{ClientID: testID, RedirectURI: DefaultRedirectURI, AccountsURL: "http://127.0.0.1:1"}
 	o := c.OAuth2()
 	if o.Endpoint.AuthStyle != oauth2.AuthStyleInParams || o.Endpoint.TokenURL != "http://127.0.0.1:1/api/token" ||
-		o.Endpoint.AuthURL != "http://127.0.0.1:1/authorize" || strings.Join(o.Scopes, " ") != Scopes {
+		o.Endpoint.AuthURL != "http://127.0.0.1:1/authorize" || strings.Join(o.Scopes, " ") != spotify.Scopes {
 		t.Fatalf("PKCE config: %+v", o)
 	}
 	c.ClientSecret = "x"
 	if c.OAuth2().Endpoint.AuthStyle != oauth2.AuthStyleInHeader {
 		t.Fatal("a secret must use HTTP Basic")
-	}
-}
-
-func TestMaskedClientID(t *testing.T) {
-	if got := MaskedClientID(testID); got != "0123…cdef" {
-		t.Fatalf("got %q", got)
 	}
 }
 
@@ -264,11 +260,35 @@ func FuzzLoad(f *testing.F) {
 			}
 			return
 		}
-		if c.PollInterval < MinPollInterval {
+		if c.PollInterval < playback.MinInterval {
 			t.Fatalf("accepted poll interval %v", c.PollInterval)
 		}
 		if ValidateRedirectURI(c.RedirectURI) != nil {
 			t.Fatalf("accepted redirect URI %q", c.RedirectURI)
 		}
 	})
+}
+
+// A broken file or environment still leaves a configuration to run on:
+// the tray keeps going on it and shows the problem.
+func TestLoadFallsBack(t *testing.T) {
+	broken := writeConfig(t, "client_id = \""+testID+"\"\npoll_interval = 1\n")
+	c, err := Load(broken, env(map[string]string{EnvClientID: testID}))
+	var fe *FileError
+	if !errors.As(err, &fe) || fe.Line != 2 {
+		t.Fatalf("err = %v, want the file's line 2", err)
+	}
+	if c.ClientID != testID || c.PollInterval != playback.DefaultInterval || c.RedirectURI != DefaultRedirectURI {
+		t.Errorf("with a broken file: %+v, want the defaults and the environment", c)
+	}
+	c, err = Load(broken, env(map[string]string{EnvRedirectURI: "http://localhost/x"}))
+	if !errors.As(err, &fe) {
+		t.Errorf("err = %v, want the file's error first", err)
+	}
+	if c.RedirectURI != DefaultRedirectURI || c.APIURL != spotify.APIURL || c.ClientID != "" {
+		t.Errorf("with a broken environment too: %+v, want the defaults", c)
+	}
+	if _, err := Load("", env(map[string]string{EnvAPIURL: "ftp://x"})); err == nil {
+		t.Error("a broken environment alone is no error")
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/spotray/spotray/internal/atomicfile"
+	"github.com/spotray/spotray/internal/playback"
 )
 
 // fileSettings is config.toml as written by people. PollInterval accepts a
@@ -106,9 +107,9 @@ func parseInterval(v any) (time.Duration, error) {
 	default:
 		return 0, fmt.Errorf("poll_interval must be seconds (10) or a duration (\"10s\")")
 	}
-	if d < MinPollInterval {
+	if d < playback.MinInterval {
 		return 0, fmt.Errorf("poll_interval %v is below the minimum of %v: Spotify rate-limits apps that poll faster",
-			d, MinPollInterval)
+			d, playback.MinInterval)
 	}
 	return d, nil
 }
@@ -158,9 +159,9 @@ func Save(path string, c Config) error {
 	b.WriteString("# spotray also checks right when a track should end, so a larger value costs little.\n")
 	interval := c.PollInterval
 	if interval == 0 {
-		interval = DefaultPollInterval
+		interval = playback.DefaultInterval
 	}
-	writeSetting(&b, "poll_interval", fmt.Sprint(interval.Seconds()), interval == DefaultPollInterval)
+	writeSetting(&b, "poll_interval", fmt.Sprint(interval.Seconds()), interval == playback.DefaultInterval)
 	if err := atomicfile.WriteFile(path, b.Bytes(), 0o600); err != nil {
 		return fmt.Errorf("save config: %w", err)
 	}

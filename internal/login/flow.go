@@ -13,12 +13,12 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"golang.org/x/oauth2"
 
 	"github.com/spotray/spotray/internal/config"
 	"github.com/spotray/spotray/internal/spotify"
+	"github.com/spotray/spotray/internal/text"
 	"github.com/spotray/spotray/internal/tokens"
 )
 
@@ -262,7 +262,7 @@ func accountName(ctx context.Context, cfg config.Config, access string) (string,
 	if err != nil {
 		return "", fmt.Errorf("read /v1/me: %w", err)
 	}
-	return u.Name(), nil
+	return text.Line(u.Name(), maxName), nil
 }
 
 // save stores the token and ends the login successfully, unless the login
@@ -386,20 +386,12 @@ func (f *flow) sameOrigin(r *http.Request) bool {
 // error descriptions) shown on a page or in an error.
 const maxText = 300
 
-// clean makes text from elsewhere fit for a page and a terminal: one line,
-// no control characters (escape sequences), at most maxText runes.
-func clean(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
-	if r := []rune(s); len(r) > maxText {
-		s = string(r[:maxText]) + "…"
-	}
-	return strings.TrimSpace(s)
-}
+// maxName bounds the account name kept with the login: the menu shows 30
+// characters of it.
+const maxName = 100
+
+// clean makes text from elsewhere fit for a page and a terminal.
+func clean(s string) string { return text.Line(s, maxText) }
 
 // joinSentences joins non-empty parts into one line of text.
 func joinSentences(parts ...string) string {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spotray/spotray/internal/config"
 	"github.com/spotray/spotray/internal/fakespotify"
+	"github.com/spotray/spotray/internal/playback"
 )
 
 // testPort is the port the handler tests pretend to listen on; they call
@@ -29,7 +30,7 @@ func testConfig(fake *fakespotify.Server) config.Config {
 	return config.Config{
 		ClientID:     fakespotify.DefaultClientID,
 		RedirectURI:  anyPortURI,
-		PollInterval: config.DefaultPollInterval,
+		PollInterval: playback.DefaultInterval,
 		AccountsURL:  fake.URL(),
 		APIURL:       fake.URL(),
 	}

@@ -6,9 +6,11 @@
 package notify
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"sync"
 )
@@ -22,6 +24,9 @@ type Notification struct {
 	Body string
 	// Icon is the path of a PNG file (album art), or "" for the app icon.
 	Icon string
+	// ImageURL is an http(s) picture for the notification (album art): a
+	// Queue fetches it into Icon before sending. Notifiers ignore it.
+	ImageURL string
 	// Replace makes the notification take the place of the previous one that
 	// had Replace set, if it is still shown, so a run of track changes leaves
 	// one notification on screen.
@@ -85,4 +90,21 @@ func checkArgs(appName, appIcon string) (string, error) {
 		return "", fmt.Errorf("notifier: app icon: %w", err)
 	}
 	return abs, nil
+}
+
+// WriteAppIcon puts the app icon (PNG data) in dir, where notification
+// daemons can read it: they take a file path, not image data. It writes
+// only when the file differs.
+func WriteAppIcon(dir string, png []byte) (string, error) {
+	path := filepath.Join(dir, "spotray.png")
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, png) {
+		return path, nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("app icon: %w", err)
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		return "", fmt.Errorf("app icon: %w", err)
+	}
+	return path, nil
 }

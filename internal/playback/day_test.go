@@ -82,7 +82,7 @@ func newDayStats() *dayStats {
 		notice: map[string][]time.Duration{}, announce: map[string][]time.Duration{}}
 }
 
-// simulate polls a day as the watcher does (fixed == 0) or at a fixed pace,
+// simulate polls a day as the poller does (fixed == 0) or at a fixed pace,
 // and adds what happened to st.
 func simulate(tl *timeline, changes []change, fixed time.Duration, st *dayStats) {
 	for i, s := range tl.segs {
@@ -101,7 +101,7 @@ func simulate(tl *timeline, changes []change, fixed time.Duration, st *dayStats)
 	sent := 0
 	p := &planner{interval: DefaultInterval, rnd: rand.New(rand.NewPCG(1, 1))}
 	for t := time.Duration(0); t < dayLength; {
-		u, next, _ := p.polled(at.Add(t), tl.answer(t), nil)
+		u, next := p.polled(at.Add(t), tl.answer(t), nil)
 		st.calls[tl.segmentAt(t).phase]++
 		polls = append(polls, seen{t, u.Status.Item.Key, u.Announce != nil})
 		if u.Announce != nil {

@@ -1,7 +1,7 @@
 // Package playback turns Spotify's currently-playing answers into what the
 // tray shows and announces, and decides when to ask again. The decisions
 // (model, schedule, announcements, sleep detection) are pure functions and
-// small state machines, tested in simulated time; Watcher is the thin loop
+// small state machines, tested in simulated time; Poller is the thin loop
 // that runs them against the real API.
 package playback
 
@@ -10,10 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/spotray/spotray/internal/spotify"
+	"github.com/spotray/spotray/internal/text"
 )
 
 // Kind is what is playing.
@@ -46,10 +45,10 @@ const (
 	maxArtists = 10
 )
 
-// Item is a playable thing as the tray shows it. Text fields are single
-// lines of valid UTF-8 without control or bidirectional-override characters,
-// but are otherwise raw: escaping for markup (notification bodies) or
-// mnemonics (menu labels) is the displaying code's job.
+// Item is a playable thing as the tray shows it. Text fields went through
+// text.Line on the way in, but are otherwise raw: escaping for markup
+// (notification bodies) or mnemonics (menu labels) is the displaying code's
+// job.
 type Item struct {
 	Kind Kind
 	// Key identifies the item across polls: its Spotify URI, else the title
@@ -208,24 +207,5 @@ func millis(ms int64) time.Duration {
 	return time.Duration(min(max(ms, 0), most)) * time.Millisecond
 }
 
-// clean makes s a short single line: control characters and line breaks
-// become spaces, runs of spaces collapse, and explicit bidirectional
-// embeddings, overrides and isolates are dropped, because an unbalanced one
-// would reorder the text that follows it ("Title — Artist") when shown.
-// Directional marks (U+200E, U+200F) stay: they are balanced by nature.
-func clean(s string) string {
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r >= '\u202A' && r <= '\u202E', r >= '\u2066' && r <= '\u2069':
-			return -1
-		case unicode.IsControl(r), r == '\u2028', r == '\u2029':
-			return ' '
-		}
-		return r
-	}, strings.ToValidUTF8(s, "\uFFFD"))
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) <= maxText {
-		return s
-	}
-	return string([]rune(s)[:maxText-1]) + "…"
-}
+// clean is text.Line with the length limit for names from Spotify.
+func clean(s string) string { return text.Line(s, maxText) }

@@ -11,7 +11,6 @@ import (
 
 	"golang.org/x/oauth2"
 
-	"github.com/spotray/spotray/internal/config"
 	"github.com/spotray/spotray/internal/fakespotify"
 	"github.com/spotray/spotray/internal/spotify"
 	"github.com/spotray/spotray/internal/testlogin"
@@ -29,13 +28,13 @@ func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return rec.Result(), nil
 }
 
-// wokenStack is a watcher with the real Spotify client and token source,
+// wokenStack is a poller with the real Spotify client and token source,
 // against the fake Spotify, all on one simulated clock: the wall clock of
-// the watcher's fakeClock, which Suspend moves as a sleeping machine does.
+// the poller's fakeClock, which Suspend moves as a sleeping machine does.
 type wokenStack struct {
 	clk  *fakeClock
 	fake *fakespotify.Server
-	w    *Watcher
+	w    *Poller
 	ctx  context.Context // carries the HTTP client for token refreshes
 }
 
@@ -48,29 +47,32 @@ func newWokenStack(t *testing.T) *wokenStack {
 	testlogin.Save(t, fake, store.Dir)
 	const base = "http://spotify.test"
 	hc := &http.Client{Transport: handlerTransport{fake}}
-	cfg := config.Config{ClientID: fakespotify.DefaultClientID, AccountsURL: base}
-	src := &tokens.Source{Store: store, OAuth: cfg.OAuth2(), ClientID: fakespotify.DefaultClientID, Now: wall}
+	// The OAuth settings config.Config.OAuth2 makes for PKCE (config
+	// imports this package, so its test cannot import config).
+	oc := &oauth2.Config{ClientID: fakespotify.DefaultClientID,
+		Endpoint: oauth2.Endpoint{TokenURL: base + "/api/token", AuthStyle: oauth2.AuthStyleInParams}}
+	src := &tokens.Source{Store: store, OAuth: oc, ClientID: fakespotify.DefaultClientID, Now: wall}
 	return &wokenStack{
 		clk:  clk,
 		fake: fake,
-		w:    &Watcher{Client: &spotify.Client{BaseURL: base, HTTP: hc, Tokens: src}, Clock: clk},
+		w:    &Poller{Client: &spotify.Client{BaseURL: base, HTTP: hc, Tokens: src}, Clock: clk},
 		ctx:  context.WithValue(context.Background(), oauth2.HTTPClient, hc),
 	}
 }
 
-// TestWatcherWakeRefreshesToken: after a night asleep the access token has
+// TestPollerWakeRefreshesToken: after a night asleep the access token has
 // expired by the wall clock. The poll made on waking asks for a new token
 // first, so Spotify sees one refresh and one request with the new token,
 // never a request with the stale one.
-func TestWatcherWakeRefreshesToken(t *testing.T) {
+func TestPollerWakeRefreshesToken(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newWokenStack(t)
 		s.fake.SetNothingPlaying()
 		var updates []Update
 		s.w.Updates = func(u Update) { updates = append(updates, u) }
 		ctx, cancel := context.WithCancel(s.ctx)
-		done := make(chan error, 1)
-		go func() { done <- s.w.Run(ctx) }()
+		done := make(chan struct{})
+		go func() { s.w.Run(ctx); close(done) }()
 		synctest.Wait()
 
 		s.clk.Advance(12 * time.Second)
@@ -88,24 +90,22 @@ func TestWatcherWakeRefreshesToken(t *testing.T) {
 			t.Errorf("updates %+v", updates)
 		}
 		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
+		<-done
 	})
 }
 
-// TestWatcherWakeDuringBackoff: a machine that fell asleep while spotray
+// TestPollerWakeDuringBackoff: a machine that fell asleep while spotray
 // waited out a long backoff looks again on waking instead of finishing the
 // wait, since the network it failed on has most likely changed.
-func TestWatcherWakeDuringBackoff(t *testing.T) {
+func TestPollerWakeDuringBackoff(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newWokenStack(t)
 		s.fake.SetNothingPlaying()
 		s.fake.SetAPIFault(fakespotify.Fault{Kind: fakespotify.FaultStatus, Status: http.StatusServiceUnavailable})
 		s.w.rnd = rand.New(rand.NewPCG(7, 7))
 		ctx, cancel := context.WithCancel(s.ctx)
-		done := make(chan error, 1)
-		go func() { done <- s.w.Run(ctx) }()
+		done := make(chan struct{})
+		go func() { s.w.Run(ctx); close(done) }()
 		synctest.Wait()
 
 		s.clk.Advance(3 * time.Minute) // failures until the backoff is long
@@ -119,8 +119,6 @@ func TestWatcherWakeDuringBackoff(t *testing.T) {
 			t.Errorf("polls after waking at %v: %v, want exactly one within %v", woke, polls[failed:], wakeCheck)
 		}
 		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
+		<-done
 	})
 }

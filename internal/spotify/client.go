@@ -16,9 +16,17 @@ import (
 	"time"
 )
 
-// DefaultBaseURL is the Web API's address; Client.BaseURL overrides it so
-// tests and spotray demo can use the fake server.
-const DefaultBaseURL = "https://api.spotify.com"
+// Spotify's servers. Client.BaseURL and config.toml's overrides point
+// spotray elsewhere (tests and spotray demo use a simulated Spotify).
+const (
+	APIURL      = "https://api.spotify.com"      // the Web API
+	AccountsURL = "https://accounts.spotify.com" // authorization and the token endpoint
+)
+
+// Scopes are the permissions the calls of this package need, which is what
+// spotray asks the user for: reading what is playing. Spotify has no
+// incremental consent, so this is the whole list.
+const Scopes = "user-read-currently-playing user-read-playback-state"
 
 // maxBody bounds what is read of an answer: the largest real ones (an
 // episode with its show's market list) are a few kilobytes.
@@ -61,7 +69,7 @@ func (t StaticToken) RefreshAccessToken(context.Context, string) (string, error)
 
 // Client calls the Web API. The zero value is not usable: Tokens is required.
 type Client struct {
-	BaseURL string       // "" means DefaultBaseURL
+	BaseURL string       // "" means APIURL
 	HTTP    *http.Client // nil means a client with a 15 s timeout
 	Tokens  TokenSource
 }
@@ -154,7 +162,7 @@ func (c *Client) get(ctx context.Context, path string) (int, []byte, error) {
 func (c *Client) do(ctx context.Context, path, token string) (int, http.Header, []byte, error) {
 	base := c.BaseURL
 	if base == "" {
-		base = DefaultBaseURL
+		base = APIURL
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(base, "/")+path, nil)
 	if err != nil {

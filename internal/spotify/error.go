@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/spotray/spotray/internal/text"
 )
 
 // ReasonQuotaExceeded is the 429 reason Spotify gives when the quota shared
@@ -71,8 +71,8 @@ func apiError(status int, header http.Header, body []byte, now time.Time) *Error
 	}
 	e := &Error{Status: status}
 	if json.Unmarshal(body, &doc) == nil {
-		e.Message = oneLine(doc.Error.Message, maxMessage)
-		e.Reason = oneLine(doc.Error.Reason, maxMessage)
+		e.Message = text.Line(doc.Error.Message, maxMessage)
+		e.Reason = text.Line(doc.Error.Reason, maxMessage)
 	}
 	if e.Message == "" {
 		e.Message = http.StatusText(status)
@@ -105,21 +105,4 @@ func retryAfter(v string, now time.Time) time.Duration {
 		return DefaultRetryAfter
 	}
 	return min(max(d, minRetryAfter), maxRetryAfter)
-}
-
-// oneLine collapses whitespace (including newlines) and cuts s to at most n
-// runes, so a server message cannot break a tray label or a log line.
-func oneLine(s string, n int) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
 }

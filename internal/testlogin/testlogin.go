@@ -5,8 +5,8 @@ package testlogin
 import (
 	"testing"
 
-	"github.com/spotray/spotray/internal/config"
 	"github.com/spotray/spotray/internal/fakespotify"
+	"github.com/spotray/spotray/internal/spotify"
 	"github.com/spotray/spotray/internal/tokens"
 )
 
@@ -14,7 +14,7 @@ import (
 // scopes, stores it in dir (token.json) and returns what was stored.
 func Save(t testing.TB, fake *fakespotify.Server, dir string) *tokens.Token {
 	t.Helper()
-	g, err := fake.Grant(fakespotify.DefaultClientID, config.Scopes)
+	g, err := fake.Grant(fakespotify.DefaultClientID, spotify.Scopes)
 	if err != nil {
 		t.Fatalf("grant a login: %v", err)
 	}

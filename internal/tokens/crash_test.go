@@ -98,8 +98,8 @@ func TestSaveSurvivesKill(t *testing.T) {
 		if want := crashToken(n); !sameToken(got, want) {
 			t.Fatalf("after kill #%d: token #%d is not the one written", i, n)
 		}
-		if permOf(t, s.path()) != fileMode {
-			t.Fatalf("after kill #%d: mode %v", i, permOf(t, s.path()))
+		if permOf(t, s.Path()) != fileMode {
+			t.Fatalf("after kill #%d: mode %v", i, permOf(t, s.Path()))
 		}
 	}
 }

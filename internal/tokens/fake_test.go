@@ -117,7 +117,7 @@ func TestFakeSpotifyRefresh(t *testing.T) {
 	}
 
 	// Every transient failure leaves the stored login as it was.
-	before, err := os.ReadFile(src.Store.path())
+	before, err := os.ReadFile(src.Store.Path())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestFakeSpotifyRefresh(t *testing.T) {
 // stays as it was and the failure is not taken for the end of the login.
 func TestFakeSpotifyLostResponse(t *testing.T) {
 	fake, src, _ := loginAtFake(t, fakespotify.Options{Rotation: fakespotify.RotateOmit})
-	before, err := os.ReadFile(src.Store.path())
+	before, err := os.ReadFile(src.Store.Path())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +180,7 @@ func TestFakeSpotifyLoginEnds(t *testing.T) {
 	if !errors.Is(err, ErrLoginEnded) || !strings.Contains(err.Error(), "Refresh token expired") {
 		t.Fatalf("Token six months on = %v, want ErrLoginEnded saying the refresh token expired", err)
 	}
-	if _, err := os.Stat(src.Store.path()); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(src.Store.Path()); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("ended login still stored: %v", err)
 	}
 	if _, err := src.Token(context.Background()); !errors.Is(err, ErrNotLoggedIn) {

@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/spotray/spotray/internal/text"
 	"golang.org/x/oauth2"
-
-	"github.com/spotray/spotray/internal/config"
 )
 
 const (
@@ -34,7 +33,7 @@ const (
 type Source struct {
 	Store    *Store
 	OAuth    *oauth2.Config   // from config.Config.OAuth2()
-	ClientID string           // a stored token for another client ID counts as not logged in
+	ClientID string           // a stored login for another client ID is an *OtherAppError
 	Now      func() time.Time // nil means time.Now
 }
 
@@ -88,19 +87,49 @@ func (s *Source) fresh(t *Token) bool {
 	return t.Expiry.Sub(s.now()) >= minValidity
 }
 
+// Stored returns the stored login as it is, without refreshing it, for
+// those who need its refresh token or its dates. Like Token, it rejects a
+// login made for another client ID.
+func (s *Source) Stored() (*Token, error) { return s.load() }
+
 // load reads the stored login and rejects one made for another client ID:
 // Spotify would refuse its refresh token with invalid_grant, and the login
-// belongs to whoever configured that other app.
+// belongs to whoever configured that other app. This is the one place that
+// check is made.
 func (s *Source) load() (*Token, error) {
 	t, err := s.Store.Load()
 	if err != nil {
 		return nil, err
 	}
 	if t.ClientID != s.ClientID {
-		return nil, fmt.Errorf("stored login belongs to client ID %q, not the configured one: %w",
-			config.MaskedClientID(t.ClientID), ErrNotLoggedIn)
+		return nil, &OtherAppError{Stored: t.ClientID, Configured: s.ClientID}
 	}
 	return t, nil
+}
+
+// OtherAppError is a stored login made for another client ID than the
+// configured one. It matches ErrNotLoggedIn under errors.Is: the remedy is
+// to log in again with the configured app.
+type OtherAppError struct {
+	Stored, Configured string // the client IDs
+}
+
+func (e *OtherAppError) Error() string {
+	return fmt.Sprintf("the stored login belongs to client ID %s, not the configured %s: %v",
+		MaskClientID(e.Stored), MaskClientID(e.Configured), ErrNotLoggedIn)
+}
+
+// Is makes a login for another app count as no login.
+func (e *OtherAppError) Is(target error) bool { return target == ErrNotLoggedIn }
+
+// MaskClientID shows enough of a client ID to recognise it, for status
+// output and messages: client IDs are not secret, but a whole one in a
+// shared log or screenshot invites misuse of the app's quota.
+func MaskClientID(id string) string {
+	if len(id) <= 8 {
+		return id
+	}
+	return id[:4] + "…" + id[len(id)-4:]
 }
 
 // refresh re-reads the login under the lock and refreshes it if need still
@@ -191,6 +220,10 @@ func (s *Source) failed(old *Token, need func(*Token) bool, err error) (*Token, 
 	return nil, fmt.Errorf("refresh access token: %w: %w", err, ErrLoginEnded)
 }
 
+// maxEndpointText bounds each part of a token endpoint's error shown to the
+// user: Spotify's are a few words.
+const maxEndpointText = 200
+
 // endpointError says on one line what the token endpoint answered; x/oauth2's
 // own message appends the whole response body.
 type endpointError struct {
@@ -204,9 +237,10 @@ func (e *endpointError) Error() string {
 	case e.re.ErrorCode == "":
 		return "token endpoint failed"
 	case e.re.ErrorDescription == "":
-		return "Spotify answered " + e.re.ErrorCode
+		return "Spotify answered " + text.Line(e.re.ErrorCode, maxEndpointText)
 	default:
-		return "Spotify answered " + e.re.ErrorCode + ": " + e.re.ErrorDescription
+		return "Spotify answered " + text.Line(e.re.ErrorCode, maxEndpointText) + ": " +
+			text.Line(e.re.ErrorDescription, maxEndpointText)
 	}
 }
 

@@ -71,7 +71,7 @@ func newSource(dir, tokenURL string) *Source {
 
 func assertFile(t *testing.T, s *Store, want []byte) {
 	t.Helper()
-	got, err := os.ReadFile(s.path())
+	got, err := os.ReadFile(s.Path())
 	if err != nil {
 		t.Fatalf("token file: %v", err)
 	}
@@ -190,7 +190,7 @@ func TestSource(t *testing.T) {
 				tok.ClientID = "fedcba9876543210fedcba9876543210"
 				tok.Expiry = now.Add(-time.Minute)
 			},
-			wantErr: ErrNotLoggedIn, wantErrText: `client ID "fedc…3210"`, wantFile: unchanged,
+			wantErr: ErrNotLoggedIn, wantErrText: `client ID fedc…3210`, wantFile: unchanged,
 		},
 		{
 			name: "rejected token is refreshed though not expired", stored: expiresIn(30 * time.Minute),
@@ -280,7 +280,7 @@ func TestSource(t *testing.T) {
 			case unchanged:
 				assertFile(t, src.Store, before)
 			case removed:
-				if _, err := os.Stat(src.Store.path()); !errors.Is(err, fs.ErrNotExist) {
+				if _, err := os.Stat(src.Store.Path()); !errors.Is(err, fs.ErrNotExist) {
 					t.Errorf("token file still there after the login ended: %v", err)
 				}
 			case refreshed:
@@ -448,5 +448,10 @@ func BenchmarkSourceTokenFast(b *testing.B) {
 		if _, err := src.Token(ctx); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+func TestMaskClientID(t *testing.T) {
+	if got := MaskClientID("0123456789abcdef0123456789abcdef"); got != "0123…cdef" {
+		t.Fatalf("got %q", got)
 	}
 }

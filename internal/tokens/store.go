@@ -100,7 +100,8 @@ type Store struct {
 	Dir string
 }
 
-func (s *Store) path() string { return filepath.Join(s.Dir, tokenFile) }
+// Path is the token file's path.
+func (s *Store) Path() string { return filepath.Join(s.Dir, tokenFile) }
 
 // Load reads the stored login. It returns an error matching ErrNotLoggedIn
 // when there is none, and a *CorruptError (after moving the file aside) when
@@ -124,7 +125,7 @@ func (s *Store) Load() (*Token, error) {
 			return nil, fmt.Errorf("load token: %v; and setting it aside: %w", err, merr)
 		}
 		if moved {
-			return nil, &CorruptError{Path: s.path() + badSuffix, Err: err}
+			return nil, &CorruptError{Path: s.Path() + badSuffix, Err: err}
 		}
 		// The file changed between reading and renaming, normally because
 		// a login just saved a new one: read that instead.
@@ -134,7 +135,7 @@ func (s *Store) Load() (*Token, error) {
 // read returns the token file's content, making the file private first if
 // needed.
 func (s *Store) read() ([]byte, error) {
-	f, err := os.Open(s.path())
+	f, err := os.Open(s.Path())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, ErrNotLoggedIn
 	}
@@ -151,10 +152,10 @@ func (s *Store) read() ([]byte, error) {
 		}
 		if perm := fi.Mode().Perm(); perm&^fileMode != 0 {
 			if err := f.Chmod(fileMode); err != nil {
-				return nil, fmt.Errorf("load token: make %s private: %w", s.path(), err)
+				return nil, fmt.Errorf("load token: make %s private: %w", s.Path(), err)
 			}
 			slog.Warn("token file was readable by other users; made it private",
-				"path", s.path(), "was", perm.String(), "now", fileMode.String())
+				"path", s.Path(), "was", perm.String(), "now", fileMode.String())
 		}
 	}
 	data, err := io.ReadAll(f)
@@ -169,7 +170,7 @@ func (s *Store) read() ([]byte, error) {
 // so the check keeps a concurrent login's fresh file from being set aside; the
 // window left between check and rename is far shorter than a login.
 func (s *Store) setAside(data []byte) (bool, error) {
-	now, err := os.ReadFile(s.path())
+	now, err := os.ReadFile(s.Path())
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}
@@ -179,7 +180,7 @@ func (s *Store) setAside(data []byte) (bool, error) {
 	if !bytes.Equal(now, data) {
 		return false, nil
 	}
-	return true, os.Rename(s.path(), s.path()+badSuffix)
+	return true, os.Rename(s.Path(), s.Path()+badSuffix)
 }
 
 // Save replaces the stored login atomically: a crash leaves either the old
@@ -195,7 +196,7 @@ func (s *Store) Save(t *Token) error {
 	if err := s.mkdir(); err != nil {
 		return fmt.Errorf("save token: %w", err)
 	}
-	if err := atomicfile.WriteFile(s.path(), append(data, '\n'), fileMode); err != nil {
+	if err := atomicfile.WriteFile(s.Path(), append(data, '\n'), fileMode); err != nil {
 		return fmt.Errorf("save token: %w", err)
 	}
 	return nil
@@ -209,7 +210,7 @@ func (s *Store) mkdir() error {
 
 // Remove deletes the stored login (logout). No login is not an error.
 func (s *Store) Remove() error {
-	if err := os.Remove(s.path()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := os.Remove(s.Path()); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("remove token: %w", err)
 	}
 	return nil

@@ -34,7 +34,7 @@ func mustSave(t *testing.T, s *Store, tok *Token) []byte {
 	if err := s.Save(tok); err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile(s.path())
+	data, err := os.ReadFile(s.Path())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,12 +79,12 @@ func TestLoadCorrupt(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := &Store{Dir: t.TempDir()}
-			bad := s.path() + ".bad"
+			bad := s.Path() + ".bad"
 			// An older .bad is replaced, not an obstacle.
 			if err := os.WriteFile(bad, []byte("older"), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(s.path(), []byte(tc.content), 0o600); err != nil {
+			if err := os.WriteFile(s.Path(), []byte(tc.content), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			_, err := s.Load()
@@ -106,7 +106,7 @@ func TestLoadCorrupt(t *testing.T) {
 			if got, err := os.ReadFile(bad); err != nil || string(got) != tc.content {
 				t.Errorf(".bad holds %q (%v), want the corrupt file", got, err)
 			}
-			if _, err := os.Stat(s.path()); !errors.Is(err, fs.ErrNotExist) {
+			if _, err := os.Stat(s.Path()); !errors.Is(err, fs.ErrNotExist) {
 				t.Errorf("corrupt token.json still there: %v", err)
 			}
 			if _, err := s.Load(); !errors.Is(err, ErrNotLoggedIn) || errors.As(err, &ce) {
@@ -135,16 +135,16 @@ func TestLoadFixesPermissions(t *testing.T) {
 	mustSave(t, s, tok)
 	for _, mode := range []fs.FileMode{0o644, 0o640, 0o604, 0o660} {
 		logs.Reset()
-		if err := os.Chmod(s.path(), mode); err != nil {
+		if err := os.Chmod(s.Path(), mode); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.Load(); err != nil {
 			t.Fatal(err)
 		}
-		if got := permOf(t, s.path()); got != 0o600 {
+		if got := permOf(t, s.Path()); got != 0o600 {
 			t.Errorf("after Load of a %v file: mode %v, want 0600", mode, got)
 		}
-		if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), s.path()) {
+		if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), s.Path()) {
 			t.Errorf("no warning naming the file for mode %v: %q", mode, logs)
 		}
 		for _, secret := range []string{tok.AccessToken, tok.RefreshToken} {
@@ -181,7 +181,7 @@ func TestSaveModes(t *testing.T) {
 		if got := permOf(t, s.Dir); got != 0o700 {
 			t.Errorf("dir mode %v, want 0700", got)
 		}
-		if got := permOf(t, s.path()); got != 0o600 {
+		if got := permOf(t, s.Path()); got != 0o600 {
 			t.Errorf("file mode %v, want 0600", got)
 		}
 	})
@@ -194,17 +194,17 @@ func TestSaveModes(t *testing.T) {
 		if got := permOf(t, s.Dir); got != 0o755 {
 			t.Errorf("existing dir mode changed to %v", got)
 		}
-		if got := permOf(t, s.path()); got != 0o600 {
+		if got := permOf(t, s.Path()); got != 0o600 {
 			t.Errorf("file mode %v, want 0600", got)
 		}
 	})
 	t.Run("replacing a wider file", func(t *testing.T) {
 		s := &Store{Dir: t.TempDir()}
-		if err := os.WriteFile(s.path(), []byte("{}"), 0o644); err != nil {
+		if err := os.WriteFile(s.Path(), []byte("{}"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		mustSave(t, s, sampleToken())
-		if got := permOf(t, s.path()); got != 0o600 {
+		if got := permOf(t, s.Path()); got != 0o600 {
 			t.Errorf("file mode %v, want 0600", got)
 		}
 	})

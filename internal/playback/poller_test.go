@@ -14,8 +14,8 @@ import (
 	"github.com/spotray/spotray/internal/tokens"
 )
 
-// fakeClock is simulated time for the watcher. Tests run inside a synctest
-// bubble and move the clock with Advance, which lets the watcher run until
+// fakeClock is simulated time for the poller. Tests run inside a synctest
+// bubble and move the clock with Advance, which lets the poller run until
 // it blocks after each timer it fires.
 type fakeClock struct {
 	mu     sync.Mutex
@@ -65,7 +65,7 @@ func (t *fakeTimer) Stop() {
 }
 
 // Advance moves both clocks forward by d, firing timers in order and letting
-// the watcher react to each before the next.
+// the poller react to each before the next.
 func (c *fakeClock) Advance(d time.Duration) {
 	synctest.Wait()
 	c.mu.Lock()
@@ -132,28 +132,28 @@ func (f *fakeAPI) Calls() []time.Duration {
 	return append([]time.Duration(nil), f.calls...)
 }
 
-// run is a watcher running in simulated time.
+// run is a poller running in simulated time.
 type run struct {
 	clk     *fakeClock
 	api     *fakeAPI
-	w       *Watcher
+	w       *Poller
 	cancel  context.CancelFunc
-	done    chan error
+	done    chan struct{}
 	mu      sync.Mutex
 	updates []Update
 }
 
-func startWatcher(answer func(t time.Duration) (*spotify.CurrentlyPlaying, error)) *run {
+func startPoller(answer func(t time.Duration) (*spotify.CurrentlyPlaying, error)) *run {
 	clk := newFakeClock()
-	r := &run{clk: clk, api: &fakeAPI{clk: clk, answer: answer}, done: make(chan error, 1)}
-	r.w = &Watcher{Client: r.api, Clock: clk, rnd: rand.New(rand.NewPCG(7, 7)), Updates: func(u Update) {
+	r := &run{clk: clk, api: &fakeAPI{clk: clk, answer: answer}, done: make(chan struct{})}
+	r.w = &Poller{Client: r.api, Clock: clk, rnd: rand.New(rand.NewPCG(7, 7)), Updates: func(u Update) {
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		r.updates = append(r.updates, u)
 	}}
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
-	go func() { r.done <- r.w.Run(ctx) }()
+	go func() { r.w.Run(ctx); close(r.done) }()
 	synctest.Wait()
 	return r
 }
@@ -167,9 +167,7 @@ func (r *run) Updates() []Update {
 func (r *run) stop(t *testing.T) {
 	t.Helper()
 	r.cancel()
-	if err := <-r.done; err != nil {
-		t.Errorf("Run after cancel: %v", err)
-	}
+	<-r.done
 }
 
 func fromTimeline(tl *timeline) func(time.Duration) (*spotify.CurrentlyPlaying, error) {
@@ -191,7 +189,7 @@ func checkCalls(t *testing.T, got, want []time.Duration) {
 	}
 }
 
-func TestWatcherFollowsTracks(t *testing.T) {
+func TestPollerFollowsTracks(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		a := simTrack{"a", 60 * time.Second}
 		b := simTrack{"b", 100 * time.Second}
@@ -199,7 +197,7 @@ func TestWatcherFollowsTracks(t *testing.T) {
 		tl.play(a, 25*time.Second, 35*time.Second)
 		tl.play(b, 0, 100*time.Second)
 		tl.idle(time.Hour)
-		r := startWatcher(fromTimeline(&tl))
+		r := startPoller(fromTimeline(&tl))
 		r.clk.Advance(60 * time.Second)
 		// Interval polls, one at a's end plus a second, one to confirm b
 		// once it has played for Calm, then interval polls again.
@@ -223,7 +221,7 @@ func TestWatcherFollowsTracks(t *testing.T) {
 	})
 }
 
-func TestWatcherTrackEnd(t *testing.T) {
+func TestPollerTrackEnd(t *testing.T) {
 	a := simTrack{"a", 60 * time.Second}
 	b := simTrack{"b", 100 * time.Second}
 	tests := []struct {
@@ -243,7 +241,7 @@ func TestWatcherTrackEnd(t *testing.T) {
 				var tl timeline
 				tl.play(a, 25*time.Second, 35*time.Second+tt.stuck) // positions past the end read as the end
 				tl.play(b, 0, 100*time.Second)
-				r := startWatcher(fromTimeline(&tl))
+				r := startPoller(fromTimeline(&tl))
 				r.clk.Advance(60 * time.Second)
 				checkCalls(t, r.api.Calls(), tt.want)
 				r.stop(t)
@@ -252,13 +250,13 @@ func TestWatcherTrackEnd(t *testing.T) {
 	}
 }
 
-func TestWatcherAdBreak(t *testing.T) {
+func TestPollerAdBreak(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var tl timeline
 		tl.play(simTrack{"a", 60 * time.Second}, 50*time.Second, 10*time.Second)
 		tl.adBreak(25 * time.Second)
 		tl.play(simTrack{"b", 100 * time.Second}, 0, 100*time.Second)
-		r := startWatcher(fromTimeline(&tl))
+		r := startPoller(fromTimeline(&tl))
 		r.clk.Advance(50 * time.Second)
 		checkCalls(t, r.api.Calls(), secs(0, 10, 20, 30, 40, 50))
 		var got []string
@@ -277,10 +275,10 @@ func TestWatcherAdBreak(t *testing.T) {
 	})
 }
 
-func TestWatcherRateLimit(t *testing.T) {
+func TestPollerRateLimit(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		limited := &spotify.Error{Status: 429, Message: "Too many requests", Reason: spotify.ReasonQuotaExceeded, RetryAfter: 37 * time.Second}
-		r := startWatcher(func(t time.Duration) (*spotify.CurrentlyPlaying, error) {
+		r := startPoller(func(t time.Duration) (*spotify.CurrentlyPlaying, error) {
 			if t < 40*time.Second {
 				return nil, fmt.Errorf("currently playing: %w", limited)
 			}
@@ -307,10 +305,10 @@ func TestWatcherRateLimit(t *testing.T) {
 	})
 }
 
-func TestWatcherWakeDuringRateLimit(t *testing.T) {
+func TestPollerWakeDuringRateLimit(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		limited := &spotify.Error{Status: 429, RetryAfter: 10 * time.Minute}
-		r := startWatcher(func(t time.Duration) (*spotify.CurrentlyPlaying, error) {
+		r := startPoller(func(t time.Duration) (*spotify.CurrentlyPlaying, error) {
 			if t == 0 {
 				return nil, limited
 			}
@@ -324,11 +322,11 @@ func TestWatcherWakeDuringRateLimit(t *testing.T) {
 	})
 }
 
-func TestWatcherBackoff(t *testing.T) {
+func TestPollerBackoff(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		down := &spotify.Error{Status: 503, Message: "Service unavailable"}
 		fails := 8
-		r := startWatcher(func(time.Duration) (*spotify.CurrentlyPlaying, error) {
+		r := startPoller(func(time.Duration) (*spotify.CurrentlyPlaying, error) {
 			if fails == 0 {
 				return nil, nil
 			}
@@ -365,11 +363,11 @@ func TestWatcherBackoff(t *testing.T) {
 	})
 }
 
-func TestWatcherKeepsLastStatusInTrouble(t *testing.T) {
+func TestPollerKeepsLastStatusInTrouble(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var tl timeline
 		tl.play(simTrack{"a", 5 * time.Minute}, time.Minute, 5*time.Minute)
-		r := startWatcher(func(t time.Duration) (*spotify.CurrentlyPlaying, error) {
+		r := startPoller(func(t time.Duration) (*spotify.CurrentlyPlaying, error) {
 			if t > 0 {
 				return nil, errors.New("dial tcp: connection refused")
 			}
@@ -384,38 +382,38 @@ func TestWatcherKeepsLastStatusInTrouble(t *testing.T) {
 	})
 }
 
-func TestWatcherLoginEnded(t *testing.T) {
+// TestPollerReportsLoginErrors: an error that means the login is gone is
+// reported like any other, with the error intact for the owner to
+// classify, and polling backs off rather than stopping on its own: only the
+// owner knows whether a new login is on its way.
+func TestPollerReportsLoginErrors(t *testing.T) {
 	for _, sentinel := range []error{tokens.ErrLoginEnded, tokens.ErrNotLoggedIn, spotify.ErrTokenRefused} {
 		t.Run(sentinel.Error(), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				r := startWatcher(func(t time.Duration) (*spotify.CurrentlyPlaying, error) {
+				r := startPoller(func(t time.Duration) (*spotify.CurrentlyPlaying, error) {
 					if t == 0 {
 						return nil, nil
 					}
 					return nil, fmt.Errorf("currently playing: refresh access token: %w", sentinel)
 				})
 				r.clk.Advance(time.Minute)
-				select {
-				case err := <-r.done:
-					if !errors.Is(err, sentinel) {
-						t.Errorf("Run returned %v", err)
-					}
-				default:
-					t.Fatal("Run still running")
-				}
 				u := r.Updates()
-				if last := u[len(u)-1]; last.Trouble.Kind != LoginEnded || !errors.Is(last.Trouble.Err, sentinel) {
+				if last := u[len(u)-1]; last.Trouble.Kind != Offline || !errors.Is(last.Trouble.Err, sentinel) {
 					t.Errorf("last update %+v", last)
 				}
+				if n := len(r.api.Calls()); n < 2 || n > 8 {
+					t.Errorf("%d polls in a minute of failures, want a backoff", n)
+				}
+				r.stop(t)
 			})
 		})
 	}
 }
 
-func TestWatcherPollNowCoalesces(t *testing.T) {
+func TestPollerPollNowCoalesces(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		gate := make(chan struct{})
-		r := startWatcher(func(t time.Duration) (*spotify.CurrentlyPlaying, error) {
+		r := startPoller(func(t time.Duration) (*spotify.CurrentlyPlaying, error) {
 			if t > 0 {
 				<-gate // the manual poll is in flight while more requests come
 			}
@@ -436,9 +434,9 @@ func TestWatcherPollNowCoalesces(t *testing.T) {
 	})
 }
 
-func TestWatcherPollsOnWake(t *testing.T) {
+func TestPollerPollsOnWake(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		r := startWatcher(func(time.Duration) (*spotify.CurrentlyPlaying, error) { return nil, nil })
+		r := startPoller(func(time.Duration) (*spotify.CurrentlyPlaying, error) { return nil, nil })
 		r.clk.Advance(12 * time.Second)
 		r.clk.Suspend(8 * time.Hour)
 		r.clk.Advance(3 * time.Second) // the next clock check, at 15 s, sees the jump
@@ -449,19 +447,17 @@ func TestWatcherPollsOnWake(t *testing.T) {
 	})
 }
 
-func TestWatcherStopsDuringPoll(t *testing.T) {
+func TestPollerStopsDuringPoll(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		clk := newFakeClock()
 		hang := &hangingAPI{}
 		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		w := &Watcher{Client: hang, Clock: clk}
-		go func() { done <- w.Run(ctx) }()
+		done := make(chan struct{})
+		w := &Poller{Client: hang, Clock: clk}
+		go func() { w.Run(ctx); close(done) }()
 		synctest.Wait()
 		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run returned %v, want nil on cancel", err)
-		}
+		<-done
 	})
 }
 
@@ -470,10 +466,4 @@ type hangingAPI struct{}
 func (hangingAPI) CurrentlyPlaying(ctx context.Context) (*spotify.CurrentlyPlaying, error) {
 	<-ctx.Done()
 	return nil, ctx.Err()
-}
-
-func TestWatcherWithoutClient(t *testing.T) {
-	if err := (&Watcher{}).Run(context.Background()); err == nil {
-		t.Fatal("Run without a client succeeded")
-	}
 }

@@ -1,12 +1,13 @@
-// Package ui puts a tray.Menu on screen with fyne.io/systray and reports
-// clicks. It holds no decisions: the caller builds each Menu with tray.Build
-// and hands it to Apply, which changes only what differs from the last one.
+// Package trayicon puts a menu.Menu on screen with fyne.io/systray, reports
+// clicks, and on Linux keeps the icon registered with the desktop's panels.
+// It holds no decisions: the caller builds each Menu with menu.Build and
+// hands it to Show, which changes only what differs from the last one.
 //
-// The menu is created once, in tray.Layout order, and afterwards only
+// The menu is created once, in menu.Layout order, and afterwards only
 // retitled, shown, hidden, checked and enabled: systray's ResetMenu and
 // Remove close the entries' click channels, which would make the click
 // loops spin.
-package ui
+package trayicon
 
 import (
 	"sync"
@@ -14,55 +15,66 @@ import (
 	"fyne.io/systray"
 
 	"github.com/spotray/spotray/assets"
-	"github.com/spotray/spotray/internal/tray"
+	"github.com/spotray/spotray/internal/menu"
 )
 
-// Tray is the running tray icon.
+// Tray is the tray icon. The zero value is ready to Run, once per process.
 type Tray struct {
 	mu    sync.Mutex
-	items [tray.NumItems]*systray.MenuItem
-	shown tray.Menu
+	items [menu.NumItems]*systray.MenuItem
+	shown menu.Menu
 	quit  chan struct{}
 }
 
 // Run shows the icon with menu first and blocks until Quit is called. Each
-// click on an entry is sent to clicks; each opening of the menu is offered
-// to opened (dropped if one is already waiting, as they mean the same);
-// ready receives the Tray once the menu exists (call Apply only after
-// that). Run must be called from the main goroutine: on Windows and macOS
-// the tray's message loop has to run on the thread the program started on.
-func Run(first tray.Menu, clicks chan<- tray.ID, opened chan<- struct{}, ready func(*Tray)) {
-	t := &Tray{shown: first, quit: make(chan struct{})}
-	// Before Run, these only record the values: systray derives the
-	// item's Id from the title when it registers, and the panel shows the
-	// icon from its first look.
+// click on an entry is passed to clicked and each opening of the menu to
+// opened, on goroutines of their own; clicked may block (clicks then wait
+// rather than get lost), opened should not (panels send openings in
+// bursts). ready is called once the menu exists: call Show only after that.
+// Run must be called from the main goroutine: on Windows and macOS the
+// tray's message loop has to run on the thread the program started on.
+func (t *Tray) Run(first menu.Menu, clicked func(menu.ID), opened func(), ready func()) {
+	t.shown, t.quit = first, make(chan struct{})
+	// The title must be set before Run: on Linux systray derives the
+	// item's Id from it when it registers.
 	systray.SetTitle("spotray")
-	systray.SetIcon(iconBytes(first.Icon))
-	systray.SetTooltip(first.Tooltip)
+	if setBeforeReady {
+		setIconAndTooltip(first)
+	}
 	systray.Run(func() {
+		if !setBeforeReady {
+			setIconAndTooltip(first)
+		}
 		// systray answers no GetLayout call until this returns, so it
 		// only creates the entries and starts goroutines.
-		t.create(first, clicks)
+		t.create(first, clicked)
 		go t.forwardOpened(opened)
-		go ready(t)
+		go ready()
 	}, func() { close(t.quit) })
+}
+
+// setIconAndTooltip shows the first icon and tooltip. When depends on the
+// system (see setBeforeReady).
+func setIconAndTooltip(m menu.Menu) {
+	systray.SetIcon(iconBytes(m.Icon))
+	systray.SetTooltip(m.Tooltip)
 }
 
 // Quit removes the icon and makes Run return. It may be called from any
 // goroutine, more than once.
-func Quit() { systray.Quit() }
+func (t *Tray) Quit() { systray.Quit() }
 
-func (t *Tray) create(m tray.Menu, clicks chan<- tray.ID) {
+func (t *Tray) create(m menu.Menu, clicked func(menu.ID)) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for _, id := range tray.Layout {
-		if id == tray.Separator {
+	for _, id := range menu.Layout {
+		if id == menu.Separator {
 			systray.AddSeparator()
 			continue
 		}
 		it := m.Items[id]
 		var mi *systray.MenuItem
-		if tray.Checkbox(id) {
+		if menu.Checkbox(id) {
 			mi = systray.AddMenuItemCheckbox(it.Label, "", it.Checked)
 		} else {
 			mi = systray.AddMenuItem(it.Label, "")
@@ -74,22 +86,18 @@ func (t *Tray) create(m tray.Menu, clicks chan<- tray.ID) {
 			mi.Hide()
 		}
 		t.items[id] = mi
-		go t.forward(id, mi.ClickedCh, clicks)
+		go t.forward(id, mi.ClickedCh, clicked)
 	}
 }
 
 // forward passes clicks on. systray drops a click when nobody is receiving,
 // so this loop does nothing else; a slow consumer delays clicks rather than
 // losing the first one.
-func (t *Tray) forward(id tray.ID, from <-chan struct{}, to chan<- tray.ID) {
+func (t *Tray) forward(id menu.ID, from <-chan struct{}, to func(menu.ID)) {
 	for {
 		select {
 		case <-from:
-			select {
-			case to <- id:
-			case <-t.quit:
-				return
-			}
+			to(id)
 		case <-t.quit:
 			return
 		}
@@ -98,23 +106,20 @@ func (t *Tray) forward(id tray.ID, from <-chan struct{}, to chan<- tray.ID) {
 
 // forwardOpened passes on menu openings, which systray also drops when
 // nobody is receiving.
-func (t *Tray) forwardOpened(to chan<- struct{}) {
+func (t *Tray) forwardOpened(to func()) {
 	for {
 		select {
 		case <-systray.TrayOpenedCh:
-			select {
-			case to <- struct{}{}:
-			default:
-			}
+			to()
 		case <-t.quit:
 			return
 		}
 	}
 }
 
-// Apply shows m, touching only the entries, icon and tooltip that changed
-// since the last Apply, so that panels redraw as little as possible.
-func (t *Tray) Apply(m tray.Menu) {
+// Show shows m, touching only the entries, icon and tooltip that changed
+// since the last Show, so that panels redraw as little as possible.
+func (t *Tray) Show(m menu.Menu) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	// Icon and tooltip first: whoever sees the new menu then also gets the
@@ -126,7 +131,7 @@ func (t *Tray) Apply(m tray.Menu) {
 	if m.Tooltip != t.shown.Tooltip {
 		systray.SetTooltip(m.Tooltip)
 	}
-	for id := range tray.NumItems {
+	for id := range menu.NumItems {
 		was, now, mi := t.shown.Items[id], m.Items[id], t.items[id]
 		if now.Label != was.Label {
 			mi.SetTitle(now.Label)
@@ -157,11 +162,11 @@ func (t *Tray) Apply(m tray.Menu) {
 }
 
 // iconBytes is the embedded image for icon, in this system's format.
-func iconBytes(icon tray.Icon) []byte {
+func iconBytes(icon menu.Icon) []byte {
 	switch icon {
-	case tray.IconConnected:
+	case menu.IconConnected:
 		return assets.TrayConnected
-	case tray.IconTrouble:
+	case menu.IconTrouble:
 		return assets.TrayTrouble
 	}
 	return assets.TrayDisconnected

@@ -1,4 +1,4 @@
-package main
+package settings
 
 import (
 	"os"
@@ -9,20 +9,20 @@ import (
 
 func TestSettingsRoundTrip(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "state")
-	s, err := loadSettings(dir)
-	if err != nil || !s.notificationsOn() || !s.ExpiryWarned.IsZero() {
+	s, err := Load(dir)
+	if err != nil || !s.NotificationsOn() || !s.ExpiryWarned.IsZero() {
 		t.Fatalf("missing file: %+v, %v; want the defaults", s, err)
 	}
 	off := false
 	warned := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
-	if err := saveSettings(dir, traySettings{Notifications: &off, ExpiryWarned: warned}); err != nil {
+	if err := Save(dir, Settings{Notifications: &off, ExpiryWarned: warned}); err != nil {
 		t.Fatal(err)
 	}
-	s, err = loadSettings(dir)
-	if err != nil || s.notificationsOn() || !s.ExpiryWarned.Equal(warned) {
+	s, err = Load(dir)
+	if err != nil || s.NotificationsOn() || !s.ExpiryWarned.Equal(warned) {
 		t.Errorf("reloaded %+v, %v", s, err)
 	}
-	if fi, err := os.Stat(filepath.Join(dir, settingsFile)); err != nil || fi.Mode().Perm() != 0o600 {
+	if fi, err := os.Stat(filepath.Join(dir, fileName)); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("settings.json mode %v (%v), want 0600", fi.Mode().Perm(), err)
 	}
 }
@@ -30,19 +30,19 @@ func TestSettingsRoundTrip(t *testing.T) {
 func TestSettingsDamaged(t *testing.T) {
 	dir := t.TempDir()
 	for _, content := range []string{"", "{", `{"notifications": "yes"}`} {
-		if err := os.WriteFile(filepath.Join(dir, settingsFile), []byte(content), 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, fileName), []byte(content), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		s, err := loadSettings(dir)
-		if err == nil || !s.notificationsOn() {
+		s, err := Load(dir)
+		if err == nil || !s.NotificationsOn() {
 			t.Errorf("%q: %+v, %v; want the defaults and an error", content, s, err)
 		}
 	}
 	// An older file without the field keeps notifications on.
-	if err := os.WriteFile(filepath.Join(dir, settingsFile), []byte(`{}`), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, fileName), []byte(`{}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if s, err := loadSettings(dir); err != nil || !s.notificationsOn() {
+	if s, err := Load(dir); err != nil || !s.NotificationsOn() {
 		t.Errorf("{}: %+v, %v", s, err)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package trayicon
 
 import (
 	"errors"
@@ -18,19 +18,19 @@ const (
 	itemPath    = "/StatusNotifierItem"
 )
 
-// dbusDesktop is the session bus the tray icon lives on.
-type dbusDesktop struct {
+// dbusHost is the session bus the tray icon lives on.
+type dbusHost struct {
 	conn *dbus.Conn // the shared session connection, which systray exports the icon on
 
 	mu     sync.Mutex
-	watch  *dbus.Conn // private: hears panels start; nil until KeepIconRegistered
+	watch  *dbus.Conn // private: hears panels start; nil until KeepRegistered
 	closed bool
 }
 
-// openDesktop makes sure a session bus exists before systray needs one:
+// OpenHost makes sure a session bus exists before systray needs one:
 // without it systray only logs, and then panics on Quit. godbus would also
 // start dbus-launch, leaving a stray bus daemon nobody else can see.
-func openDesktop(getenv func(string) string) (desktop, error) {
+func OpenHost(getenv func(string) string) (Host, error) {
 	addr := getenv("DBUS_SESSION_BUS_ADDRESS")
 	if addr == "" {
 		bus, err := findSessionBus(getenv)
@@ -46,7 +46,7 @@ func openDesktop(getenv func(string) string) (desktop, error) {
 		return nil, fmt.Errorf("cannot reach the D-Bus session bus at %s (%w): the tray icon and notifications "+
 			"need the bus of a desktop session", addr, err)
 	}
-	return &dbusDesktop{conn: conn}, nil
+	return &dbusHost{conn: conn}, nil
 }
 
 // findSessionBus finds the socket systemd's user session provides when
@@ -65,9 +65,9 @@ func findSessionBus(getenv func(string) string) (string, error) {
 		" does not exist; the tray icon and notifications need one, so start spotray from your desktop session")
 }
 
-// TrayHostMissing reports whether no panel owns the watcher name, so that
-// the icon cannot be shown for now.
-func (d *dbusDesktop) TrayHostMissing() (bool, error) {
+// Missing reports whether no panel owns the watcher name, so that the icon
+// cannot be shown for now.
+func (d *dbusHost) Missing() (bool, error) {
 	var has bool
 	err := d.conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, watcherName).Store(&has)
 	if err != nil {
@@ -76,14 +76,14 @@ func (d *dbusDesktop) TrayHostMissing() (bool, error) {
 	return !has, nil
 }
 
-// KeepIconRegistered registers the icon again with every panel that starts
+// KeepRegistered registers the icon again with every panel that starts
 // (a panel restart, or the first panel of a session that had none).
 // systray does this itself, but its loop ends for good at the first signal
 // it does not expect on its connection, and any program can send one there
 // (notification daemons send NotificationClosed to the caller directly).
 // This listens on a connection of its own, and registers from systray's
 // connection so that the panel sees the same item either way.
-func (d *dbusDesktop) KeepIconRegistered(log *slog.Logger) error {
+func (d *dbusHost) KeepRegistered(log *slog.Logger) error {
 	conn, err := dbus.SessionBusPrivateNoAutoStartup()
 	if err == nil {
 		if err = conn.Auth(nil); err == nil {
@@ -137,7 +137,7 @@ func (d *dbusDesktop) KeepIconRegistered(log *slog.Logger) error {
 
 // Close stops watching for panels. The shared connection stays for systray,
 // which closes it at exit.
-func (d *dbusDesktop) Close() error {
+func (d *dbusHost) Close() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.closed = true

@@ -1,4 +1,7 @@
-package main
+// Package settings keeps what the tray remembers between runs that the user
+// changes with a click rather than in config.toml: the Notifications
+// checkbox and when the coming end of the login was last announced.
+package settings
 
 import (
 	"encoding/json"
@@ -11,12 +14,11 @@ import (
 	"github.com/spotray/spotray/internal/atomicfile"
 )
 
-// settingsFile holds what the tray remembers between runs that the user
-// changes with a click rather than in config.toml.
-const settingsFile = "settings.json"
+// fileName is the file in the state directory.
+const fileName = "settings.json"
 
-// traySettings is settings.json.
-type traySettings struct {
+// Settings is settings.json. The zero value is the defaults.
+type Settings struct {
 	// Notifications is the "Notifications" checkbox. A pointer so that an
 	// absent field means the default (on) rather than off.
 	Notifications *bool `json:"notifications,omitempty"`
@@ -25,15 +27,15 @@ type traySettings struct {
 	ExpiryWarned time.Time `json:"expiry_warned,omitzero"`
 }
 
-// notificationsOn reads the checkbox, on by default.
-func (s traySettings) notificationsOn() bool { return s.Notifications == nil || *s.Notifications }
+// NotificationsOn reads the checkbox, on by default.
+func (s Settings) NotificationsOn() bool { return s.Notifications == nil || *s.Notifications }
 
-// loadSettings reads dir/settings.json. A missing file gives the defaults;
+// Load reads dir/settings.json. A missing file gives the defaults;
 // an unreadable one gives the defaults and an error to log, since losing a
 // checkbox state is no reason to stop.
-func loadSettings(dir string) (traySettings, error) {
-	var s traySettings
-	data, err := os.ReadFile(filepath.Join(dir, settingsFile))
+func Load(dir string) (Settings, error) {
+	var s Settings
+	data, err := os.ReadFile(filepath.Join(dir, fileName))
 	if errors.Is(err, os.ErrNotExist) {
 		return s, nil
 	}
@@ -41,13 +43,13 @@ func loadSettings(dir string) (traySettings, error) {
 		return s, fmt.Errorf("read tray settings: %w", err)
 	}
 	if err := json.Unmarshal(data, &s); err != nil {
-		return traySettings{}, fmt.Errorf("tray settings %s: %w (using defaults)", filepath.Join(dir, settingsFile), err)
+		return Settings{}, fmt.Errorf("tray settings %s: %w (using defaults)", filepath.Join(dir, fileName), err)
 	}
 	return s, nil
 }
 
-// saveSettings replaces dir/settings.json atomically.
-func saveSettings(dir string, s traySettings) error {
+// Save replaces dir/settings.json atomically.
+func Save(dir string, s Settings) error {
 	data, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return fmt.Errorf("save tray settings: %w", err)
@@ -55,7 +57,7 @@ func saveSettings(dir string, s traySettings) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("save tray settings: %w", err)
 	}
-	if err := atomicfile.WriteFile(filepath.Join(dir, settingsFile), append(data, '\n'), 0o600); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(dir, fileName), append(data, '\n'), 0o600); err != nil {
 		return fmt.Errorf("save tray settings: %w", err)
 	}
 	return nil

@@ -1,19 +1,19 @@
-// Package tray decides what spotray's tray icon shows: every menu entry's
-// label and state, the icon and the tooltip, as a pure function of the app's
-// state. The ui subpackage puts the result on screen; keeping the decisions
-// here lets them be tested exhaustively without a desktop.
+// Package menu decides what spotray's tray icon shows: every menu entry's
+// label and state, the icon and the tooltip, as a pure function of a View
+// of the app's state. Package trayicon puts the result on screen; keeping
+// the decisions here lets them be tested exhaustively without a desktop.
 //
 // The menu is flat and fixed: every entry exists from the start and is
 // shown, hidden, renamed, checked or disabled as the state changes. Panels
 // handle that far better than menus that are rebuilt.
-package tray
+package menu
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spotray/spotray/internal/playback"
+	"github.com/spotray/spotray/internal/text"
 )
 
 // ID names a menu entry.
@@ -80,8 +80,9 @@ type Menu struct {
 	URL string
 }
 
-// State is what the menu depends on.
-type State struct {
+// View is what the menu depends on. Text in it is already one safe line
+// (package text): the menu only cuts and escapes it.
+type View struct {
 	Connected  bool // a stored login exists
 	Connecting bool // a login is in progress in the browser
 	// User is the Spotify display name (or id) the login belongs to.
@@ -90,6 +91,9 @@ type State struct {
 	LoginEndsAt time.Time
 	Playback    playback.Status
 	Trouble     playback.Trouble
+	// LoginEnded means Spotify ended the last login (revoked, or six
+	// months old): said until the user connects again.
+	LoginEnded bool
 	// Notifications and Autostart are the checkboxes.
 	Notifications bool
 	Autostart     bool
@@ -102,7 +106,7 @@ type State struct {
 }
 
 // Build decides the menu for s as goos (runtime.GOOS) shows it.
-func Build(s State, goos string) Menu {
+func Build(s View, goos string) Menu {
 	var m Menu
 	set := func(id ID, text string, visible, enabled bool) {
 		m.Items[id] = Item{Label: label(text, goos), Visible: visible, Enabled: enabled}
@@ -129,10 +133,10 @@ func Build(s State, goos string) Menu {
 
 	account := "Connected to Spotify"
 	if s.User != "" {
-		account = "Connected as " + cut(clean(s.User), 30)
+		account = "Connected as " + text.Cut(s.User, 30)
 	}
 	if warn {
-		account += " · " + expiryPhrase(endsIn)
+		account += " · " + ExpiryPhrase(endsIn)
 	}
 	set(Account, account, s.Connected, false)
 	set(CopyRefreshToken, "Copy refresh token", s.Connected, true)
@@ -190,7 +194,7 @@ func describe(p playback.Status) nowPlaying {
 
 // noticeText says what is wrong, for the disabled line in the menu. Panels
 // that never show tooltips (several Linux ones) still show this.
-func noticeText(s State) string {
+func noticeText(s View) string {
 	if s.Connected {
 		switch s.Trouble.Kind {
 		case playback.Offline:
@@ -198,7 +202,7 @@ func noticeText(s State) string {
 		case playback.RateLimited:
 			return "Rate-limited by Spotify: " + retryAt(s.Trouble.Until, s.Now)
 		}
-	} else if s.Trouble.Kind == playback.LoginEnded && !s.Connecting {
+	} else if s.LoginEnded && !s.Connecting {
 		return "Spotify ended this login"
 	}
 	return s.Problem
@@ -214,12 +218,12 @@ func retryAt(until, now time.Time) string {
 
 // tooltip is the icon's hover text: the trouble when there is one, else what
 // is playing, then the login warning and the problem.
-func tooltip(s State, now nowPlaying, warn bool, endsIn int, goos string) string {
+func tooltip(s View, now nowPlaying, warn bool, endsIn int, goos string) string {
 	var lines []string
 	switch {
 	case s.Connecting:
 		lines = append(lines, "spotray: finish connecting in your browser")
-	case !s.Connected && s.Trouble.Kind == playback.LoginEnded:
+	case !s.Connected && s.LoginEnded:
 		lines = append(lines, "Spotify ended this login: click Connect Spotify")
 	case !s.Connected:
 		lines = append(lines, "spotray: not connected; click Connect Spotify")
@@ -234,7 +238,7 @@ func tooltip(s State, now nowPlaying, warn bool, endsIn int, goos string) string
 		}
 	}
 	if warn {
-		lines = append(lines, "Spotify login: "+expiryPhrase(endsIn))
+		lines = append(lines, "Spotify login: "+ExpiryPhrase(endsIn))
 	}
 	if s.Problem != "" {
 		lines = append(lines, s.Problem)
@@ -261,8 +265,9 @@ func LoginExpiry(ends, now time.Time) (days int, soon bool) {
 	return days, days <= ExpiryWarningDays
 }
 
-// expiryPhrase is the warning's wording for days left.
-func expiryPhrase(days int) string {
+// ExpiryPhrase is the warning's wording for days left, in the menu and in
+// the notification that announces it.
+func ExpiryPhrase(days int) string {
 	switch days {
 	case 0:
 		return "log in again now"
@@ -270,47 +275,4 @@ func expiryPhrase(days int) string {
 		return "log in again within 1 day"
 	}
 	return fmt.Sprintf("log in again within %d days", days)
-}
-
-// WarnExpiry decides whether to announce the coming end of the login now:
-// within ExpiryWarningDays, and at most once per calendar day (in now's
-// location). lastWarned is when it was last announced (zero: never).
-func WarnExpiry(ends, now, lastWarned time.Time) bool {
-	if _, soon := LoginExpiry(ends, now); !soon {
-		return false
-	}
-	if lastWarned.IsZero() {
-		return true
-	}
-	ly, lm, ld := lastWarned.In(now.Location()).Date()
-	y, m, d := now.Date()
-	return ly != y || lm != m || ld != d
-}
-
-// ExpiryNotice is the notification that announces the end of the login.
-func ExpiryNotice(ends, now time.Time) (summary, body string) {
-	days, _ := LoginExpiry(ends, now)
-	summary = "Spotify login: " + expiryPhrase(days)
-	body = fmt.Sprintf("Spotify ends spotray's login on %s. Click \"Log in again now\" in spotray's menu to keep it working.",
-		ends.In(now.Location()).Format("Mon 2 Jan 15:04"))
-	return summary, body
-}
-
-// Announcement is the notification for a new item: the title as summary,
-// artists and album (or the show) as body, each on its own line.
-func Announcement(it playback.Item) (summary, body string) {
-	summary = clean(it.Title)
-	var lines []string
-	if it.Kind == playback.Track {
-		if a := clean(strings.Join(it.Artists, ", ")); a != "" {
-			lines = append(lines, a)
-		}
-	}
-	if a := clean(it.Album); a != "" {
-		lines = append(lines, a)
-	}
-	if summary == "" {
-		summary = "Now playing"
-	}
-	return summary, strings.Join(lines, "\n")
 }

@@ -3,13 +3,11 @@ package playback
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math/rand/v2"
 	"sync"
 	"time"
 
 	"github.com/spotray/spotray/internal/spotify"
-	"github.com/spotray/spotray/internal/tokens"
 )
 
 // TroubleKind says why the status may be out of date.
@@ -20,10 +18,9 @@ const (
 	None        TroubleKind = iota // the last poll succeeded
 	Offline                        // Spotify unreachable, timing out, failing (5xx, 403, ...) or answering garbage
 	RateLimited                    // Spotify answered 429; no poll before Until
-	LoginEnded                     // the login is gone: the user must log in again
 )
 
-var troubleNames = [...]string{"none", "offline", "rate limited", "login ended"}
+var troubleNames = [...]string{"none", "offline", "rate limited"}
 
 // String names the kind for logs.
 func (k TroubleKind) String() string {
@@ -39,10 +36,13 @@ type Trouble struct {
 	// Until is when the next poll is due, for Offline and RateLimited. After
 	// a 429 it is exactly Retry-After from the answer and never earlier.
 	Until time.Time
-	Err   error // what went wrong; nil for None
+	// Err is what went wrong; nil for None. The poller retries every
+	// error: deciding that one means the login is gone, and stopping the
+	// poller then, is its owner's job.
+	Err error
 }
 
-// Update is what the watcher reports after each poll.
+// Update is what the poller reports after each poll.
 type Update struct {
 	// Status is the latest successful observation; while in trouble it is
 	// the last one before the trouble (zero if there never was one).
@@ -52,7 +52,7 @@ type Update struct {
 	Announce *Item
 }
 
-// Clock is the watcher's source of time, replaced in tests to run the loop in
+// Clock is the poller's source of time, replaced in tests to run the loop in
 // simulated time.
 type Clock interface {
 	Now() Tick
@@ -70,11 +70,11 @@ type Timer interface {
 // sleep; it is cheap (no network) and bounds how late a resume is noticed.
 const wakeCheck = 5 * time.Second
 
-// Watcher polls Spotify for what is playing, on the schedule NextPoll and the
+// Poller polls Spotify for what is playing, on the schedule NextPoll and the
 // Announcer set, backing off when Spotify is unreachable and waiting out rate
 // limits. Set the fields, then call Run once; PollNow may be called from any
 // goroutine.
-type Watcher struct {
+type Poller struct {
 	Client interface {
 		CurrentlyPlaying(ctx context.Context) (*spotify.CurrentlyPlaying, error)
 	}
@@ -92,28 +92,20 @@ type Watcher struct {
 // PollNow asks for a poll as soon as possible (a menu click, a resume from
 // sleep). Calls made while one is pending or running are merged into it, and
 // it waits out a rate limit rather than break it.
-func (w *Watcher) PollNow() {
+func (w *Poller) PollNow() {
 	select {
 	case w.poked() <- struct{}{}:
 	default:
 	}
 }
 
-func (w *Watcher) poked() chan struct{} {
+func (w *Poller) poked() chan struct{} {
 	w.once.Do(func() { w.pokes = make(chan struct{}, 1) })
 	return w.pokes
 }
 
-// Run polls until ctx is done (then it returns nil) or the login ends: then
-// it returns an error that matches tokens.ErrLoginEnded (Spotify ended the
-// login), tokens.ErrNotLoggedIn (the stored login was removed or is
-// unusable) or spotify.ErrTokenRefused (the API refuses even fresh access
-// tokens, so polling on would only spend refreshes) under errors.Is, after an
-// update with Trouble LoginEnded.
-func (w *Watcher) Run(ctx context.Context) error {
-	if w.Client == nil {
-		return errors.New("playback watcher has no Spotify client")
-	}
+// Run polls until ctx is done. Client must be set.
+func (w *Poller) Run(ctx context.Context) {
 	clk := w.Clock
 	if clk == nil {
 		clk = newSystemClock()
@@ -131,7 +123,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case <-poll.C():
 		case <-w.poked():
 			if p.holding(clk.Now().Wall) {
@@ -149,7 +141,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 		poll.Stop()
 		cp, err := w.Client.CurrentlyPlaying(ctx)
 		if ctx.Err() != nil {
-			return nil
+			return
 		}
 		// A PollNow made while the poll ran is answered by it: a burst of
 		// calls (menu clicks, a wake noticed twice) makes one poll.
@@ -157,18 +149,15 @@ func (w *Watcher) Run(ctx context.Context) error {
 		case <-w.poked():
 		default:
 		}
-		u, next, end := p.polled(clk.Now().Wall, cp, err)
+		u, next := p.polled(clk.Now().Wall, cp, err)
 		if w.Updates != nil {
 			w.Updates(u)
-		}
-		if end != nil {
-			return end
 		}
 		poll = clk.NewTimer(next)
 	}
 }
 
-// planner is the watcher's decision state, apart from the loop so that tests
+// planner is the poller's decision state, apart from the loop so that tests
 // and the simulated-day benchmark drive exactly what Run does.
 type planner struct {
 	interval time.Duration
@@ -180,9 +169,8 @@ type planner struct {
 }
 
 // polled takes the result of a poll that ended at now and returns the update
-// to report, the delay until the next poll, and a non-nil error when polling
-// must stop because the login ended.
-func (p *planner) polled(now time.Time, cp *spotify.CurrentlyPlaying, err error) (Update, time.Duration, error) {
+// to report and the delay until the next poll.
+func (p *planner) polled(now time.Time, cp *spotify.CurrentlyPlaying, err error) (Update, time.Duration) {
 	if err == nil {
 		s := FromAPI(cp, now)
 		d := p.ann.Observe(s)
@@ -191,14 +179,11 @@ func (p *planner) polled(now time.Time, cp *spotify.CurrentlyPlaying, err error)
 			next = min(next, d.ConfirmAt.Sub(now))
 		}
 		p.last, p.failures, p.trouble = s, 0, Trouble{}
-		return Update{Status: s, Announce: d.Announce}, next, nil
+		return Update{Status: s, Announce: d.Announce}, next
 	}
 	var next time.Duration
 	var apiErr *spotify.Error
 	switch {
-	case errors.Is(err, tokens.ErrLoginEnded), errors.Is(err, tokens.ErrNotLoggedIn), errors.Is(err, spotify.ErrTokenRefused):
-		p.trouble = Trouble{Kind: LoginEnded, Err: err}
-		return Update{Status: p.last, Trouble: p.trouble}, 0, fmt.Errorf("watch playback: %w", err)
 	case errors.As(err, &apiErr) && apiErr.Status == 429:
 		next = apiErr.RetryAfter
 		p.trouble = Trouble{Kind: RateLimited, Until: now.Add(next), Err: err}
@@ -207,7 +192,7 @@ func (p *planner) polled(now time.Time, cp *spotify.CurrentlyPlaying, err error)
 		next = Backoff(p.failures, p.rnd)
 		p.trouble = Trouble{Kind: Offline, Until: now.Add(next), Err: err}
 	}
-	return Update{Status: p.last, Trouble: p.trouble}, next, nil
+	return Update{Status: p.last, Trouble: p.trouble}, next
 }
 
 // holding reports whether a poll at now would break a rate limit.

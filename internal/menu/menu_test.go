@@ -1,4 +1,4 @@
-package tray
+package menu
 
 import (
 	"errors"
@@ -43,8 +43,8 @@ func paused(it playback.Item) playback.Status {
 	return playback.Status{Item: it, At: now}
 }
 
-func connected(p playback.Status) State {
-	return State{Connected: true, User: "Demo Listener", LoginEndsAt: now.AddDate(0, 5, 0),
+func connected(p playback.Status) View {
+	return View{Connected: true, User: "Demo Listener", LoginEndsAt: now.AddDate(0, 5, 0),
 		Playback: p, Notifications: true, Now: now}
 }
 
@@ -60,7 +60,7 @@ type want struct {
 func TestBuildPlaybackStates(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		s    State
+		s    View
 		want want
 	}{
 		{"track playing", connected(playing(track)), want{
@@ -108,7 +108,7 @@ func TestBuildPlaybackStates(t *testing.T) {
 			playing: "Checking Spotify…", account: "Connected as Demo Listener", icon: IconConnected,
 			tooltip: "Checking Spotify…",
 		}},
-		{"offline before the first poll", func() State {
+		{"offline before the first poll", func() View {
 			s := connected(playback.Status{})
 			s.Trouble = playback.Trouble{Kind: playback.Offline, Until: now.Add(time.Minute)}
 			return s
@@ -116,12 +116,12 @@ func TestBuildPlaybackStates(t *testing.T) {
 			playing: "Checking Spotify…", notice: "Offline: retrying…", account: "Connected as Demo Listener",
 			icon: IconTrouble, tooltip: "Offline: retrying…",
 		}},
-		{"no user name", func() State { s := connected(playing(track)); s.User = ""; return s }(), want{
+		{"no user name", func() View { s := connected(playing(track)); s.User = ""; return s }(), want{
 			playing: "Mr. Brightside — The Killers", album: "Hot Fuss", account: "Connected to Spotify",
 			url: track.URL, playingEnabled: true, icon: IconConnected,
 			tooltip: "Mr. Brightside — The Killers\nHot Fuss",
 		}},
-		{"offline keeps the last item", func() State {
+		{"offline keeps the last item", func() View {
 			s := connected(playing(track))
 			s.Trouble = playback.Trouble{Kind: playback.Offline, Until: now.Add(time.Minute), Err: errors.New("dial tcp: refused")}
 			return s
@@ -130,7 +130,7 @@ func TestBuildPlaybackStates(t *testing.T) {
 			account: "Connected as Demo Listener", url: track.URL, playingEnabled: true, icon: IconTrouble,
 			tooltip: "Offline: retrying…",
 		}},
-		{"rate-limited", func() State {
+		{"rate-limited", func() View {
 			s := connected(playing(track))
 			s.Trouble = playback.Trouble{Kind: playback.RateLimited, Until: time.Date(2026, 11, 3, 14, 32, 0, 0, utc)}
 			return s
@@ -139,7 +139,7 @@ func TestBuildPlaybackStates(t *testing.T) {
 			account: "Connected as Demo Listener", url: track.URL, playingEnabled: true, icon: IconTrouble,
 			tooltip: "Spotify is rate-limiting spotray; retrying at 14:32",
 		}},
-		{"rate limit already over", func() State {
+		{"rate limit already over", func() View {
 			s := connected(playing(track))
 			s.Trouble = playback.Trouble{Kind: playback.RateLimited, Until: now.Add(-time.Second)}
 			return s
@@ -148,7 +148,7 @@ func TestBuildPlaybackStates(t *testing.T) {
 			account: "Connected as Demo Listener", url: track.URL, playingEnabled: true, icon: IconTrouble,
 			tooltip: "Spotify is rate-limiting spotray; retrying soon",
 		}},
-		{"login ends in 3 days", func() State {
+		{"login ends in 3 days", func() View {
 			s := connected(playing(track))
 			s.LoginEndsAt = now.Add(3*24*time.Hour - time.Hour)
 			return s
@@ -157,7 +157,7 @@ func TestBuildPlaybackStates(t *testing.T) {
 			account: "Connected as Demo Listener · log in again within 3 days", url: track.URL, playingEnabled: true,
 			icon: IconConnected, tooltip: "Mr. Brightside — The Killers\nHot Fuss\nSpotify login: log in again within 3 days",
 		}},
-		{"config problem while connected", func() State {
+		{"config problem while connected", func() View {
 			s := connected(playing(track))
 			s.Problem = "config.toml line 3: expected value"
 			return s
@@ -214,29 +214,28 @@ func checkEntry(t *testing.T, m Menu, id ID, label string, enabled bool) {
 }
 
 func TestBuildNotConnected(t *testing.T) {
-	loginEnded := playback.Trouble{Kind: playback.LoginEnded, Err: errors.New("invalid_grant")}
 	for _, tc := range []struct {
 		name           string
-		s              State
+		s              View
 		connect        string
 		connectEnabled bool
 		notice         string
 		tooltip        string
 	}{
-		{"first run", State{Now: now}, "Connect Spotify", true, "",
+		{"first run", View{Now: now}, "Connect Spotify", true, "",
 			"spotray: not connected; click Connect Spotify"},
-		{"connecting", State{Connecting: true, Now: now}, "Connecting… (finish in your browser)", false, "",
+		{"connecting", View{Connecting: true, Now: now}, "Connecting… (finish in your browser)", false, "",
 			"spotray: finish connecting in your browser"},
-		{"login failed", State{Problem: "Login failed: see the notification or the log", Now: now}, "Connect Spotify", true,
+		{"login failed", View{Problem: "Login failed: see the notification or the log", Now: now}, "Connect Spotify", true,
 			"Login failed: see the notification or the log",
 			"spotray: not connected; click Connect Spotify\nLogin failed: see the notification or the log"},
-		{"Spotify ended the login", State{Trouble: loginEnded, Now: now}, "Connect Spotify", true,
+		{"Spotify ended the login", View{LoginEnded: true, Now: now}, "Connect Spotify", true,
 			"Spotify ended this login", "Spotify ended this login: click Connect Spotify"},
-		{"reconnecting after the login ended", State{Trouble: loginEnded, Connecting: true, Now: now},
+		{"reconnecting after the login ended", View{LoginEnded: true, Connecting: true, Now: now},
 			"Connecting… (finish in your browser)", false, "", "spotray: finish connecting in your browser"},
 		// Offline or rate-limited without a login cannot happen, and
 		// must not show as trouble if it did.
-		{"stale trouble", State{Trouble: playback.Trouble{Kind: playback.Offline}, Now: now}, "Connect Spotify", true, "",
+		{"stale trouble", View{Trouble: playback.Trouble{Kind: playback.Offline}, Now: now}, "Connect Spotify", true, "",
 			"spotray: not connected; click Connect Spotify"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -263,7 +262,7 @@ func TestBuildCheckboxes(t *testing.T) {
 	for _, connectedToo := range []bool{false, true} {
 		for _, n := range []bool{false, true} {
 			for _, a := range []bool{false, true} {
-				m := Build(State{Connected: connectedToo, Notifications: n, Autostart: a, Now: now}, "linux")
+				m := Build(View{Connected: connectedToo, Notifications: n, Autostart: a, Now: now}, "linux")
 				if m.Items[Notifications].Checked != n || m.Items[Autostart].Checked != a {
 					t.Errorf("connected=%v notifications=%v autostart=%v: checked %v %v", connectedToo, n, a,
 						m.Items[Notifications].Checked, m.Items[Autostart].Checked)
@@ -309,22 +308,6 @@ func TestBuildLabelsEscapedAndCut(t *testing.T) {
 	}
 }
 
-func TestBuildHostileText(t *testing.T) {
-	it := playback.Item{Kind: playback.Track, Title: "Line\nbreak\u202Eevil", Artists: []string{"A\tB"}, Album: "X\r\nY"}
-	m := Build(connected(playing(it)), "linux")
-	if got := m.Items[Playing].Label; got != "Line breakevil — A B" {
-		t.Errorf("Playing = %q", got)
-	}
-	if got := m.Items[Album].Label; got != "X Y" {
-		t.Errorf("Album = %q", got)
-	}
-	for id := range NumItems {
-		if strings.ContainsAny(m.Items[id].Label, "\n\r\t\u202E") {
-			t.Errorf("entry %d label %q has control characters", id, m.Items[id].Label)
-		}
-	}
-}
-
 func TestLayout(t *testing.T) {
 	seen := map[ID]bool{}
 	for i, id := range Layout {
@@ -344,7 +327,7 @@ func TestLayout(t *testing.T) {
 	}
 	// Whatever is hidden, the menu never shows two separators together or
 	// one at an end.
-	for _, s := range []State{{}, {Connected: true}, {Connecting: true}} {
+	for _, s := range []View{{}, {Connected: true}, {Connecting: true}} {
 		m := Build(s, "linux")
 		var shown []ID
 		for _, id := range Layout {
@@ -390,77 +373,8 @@ func TestExpiryPhrase(t *testing.T) {
 	for days, want := range map[int]string{
 		0: "log in again now", 1: "log in again within 1 day", 9: "log in again within 9 days",
 	} {
-		if got := expiryPhrase(days); got != want {
-			t.Errorf("expiryPhrase(%d) = %q, want %q", days, got, want)
+		if got := ExpiryPhrase(days); got != want {
+			t.Errorf("ExpiryPhrase(%d) = %q, want %q", days, got, want)
 		}
-	}
-}
-
-func TestWarnExpiry(t *testing.T) {
-	soon := now.Add(5 * 24 * time.Hour)
-	for _, tc := range []struct {
-		name       string
-		ends, last time.Time
-		want       bool
-	}{
-		{"far away", now.AddDate(0, 3, 0), time.Time{}, false},
-		{"unknown end", time.Time{}, time.Time{}, false},
-		{"soon, never warned", soon, time.Time{}, true},
-		{"soon, warned this morning", soon, time.Date(2026, 11, 3, 8, 0, 0, 0, utc), false},
-		{"soon, warned a minute ago", soon, now.Add(-time.Minute), false},
-		{"soon, warned yesterday evening", soon, time.Date(2026, 11, 2, 23, 59, 0, 0, utc), true},
-		{"soon, warned a week ago", soon, now.AddDate(0, 0, -7), true},
-		{"over, never warned", now.Add(-time.Hour), time.Time{}, true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := WarnExpiry(tc.ends, now, tc.last); got != tc.want {
-				t.Errorf("WarnExpiry = %v, want %v", got, tc.want)
-			}
-		})
-	}
-}
-
-// Once per calendar day, in the user's time zone: a warning late in the
-// evening does not silence the next morning.
-func TestWarnExpiryUsesLocalDays(t *testing.T) {
-	tokyo := time.FixedZone("JST", 9*3600)
-	at := time.Date(2026, 11, 4, 8, 0, 0, 0, tokyo) // 23:00 UTC on the 3rd
-	last := time.Date(2026, 11, 3, 22, 0, 0, 0, tokyo)
-	if !WarnExpiry(at.Add(48*time.Hour), at, last) {
-		t.Error("a warning on the previous local day blocked today's")
-	}
-}
-
-func TestExpiryNotice(t *testing.T) {
-	ends := time.Date(2026, 11, 6, 9, 30, 0, 0, utc)
-	summary, body := ExpiryNotice(ends, now)
-	if summary != "Spotify login: log in again within 3 days" {
-		t.Errorf("summary = %q", summary)
-	}
-	if !strings.Contains(body, "Fri 6 Nov 09:30") || !strings.Contains(body, "Log in again now") {
-		t.Errorf("body = %q", body)
-	}
-}
-
-func TestAnnouncement(t *testing.T) {
-	for _, tc := range []struct {
-		name          string
-		it            playback.Item
-		summary, body string
-	}{
-		{"track", track, "Mr. Brightside", "The Killers\nHot Fuss"},
-		{"two artists", twoArtists, "Under Pressure", "Queen, David Bowie\nHot Space"},
-		{"episode", episode, "Hello World", "The Go Podcast"},
-		{"local file", local, "Tape_1", "Me\nDemos"},
-		{"no album", playback.Item{Kind: playback.Track, Title: "T", Artists: []string{"A"}}, "T", "A"},
-		{"no title", playback.Item{Kind: playback.Unknown}, "Now playing", ""},
-		{"control characters", playback.Item{Kind: playback.Track, Title: "a\nb", Artists: []string{"c\td"}}, "a b", "c d"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			s, b := Announcement(tc.it)
-			if s != tc.summary || b != tc.body {
-				t.Errorf("Announcement = %q, %q; want %q, %q", s, b, tc.summary, tc.body)
-			}
-		})
 	}
 }

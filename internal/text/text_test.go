@@ -1,4 +1,4 @@
-package tray
+package text
 
 import (
 	"strings"
@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 )
 
-func TestClean(t *testing.T) {
+func TestLine(t *testing.T) {
 	for _, tc := range []struct{ name, in, want string }{
 		{"plain", "Bohemian Rhapsody", "Bohemian Rhapsody"},
 		{"newlines become one space", "Line one\r\n\nline two", "Line one line two"},
@@ -23,8 +23,8 @@ func TestClean(t *testing.T) {
 		{"empty", "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := clean(tc.in); got != tc.want {
-				t.Errorf("clean(%q) = %q, want %q", tc.in, got, tc.want)
+			if got := Line(tc.in, 0); got != tc.want {
+				t.Errorf("Line(%q, 0) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
 	}
@@ -41,7 +41,7 @@ func TestCut(t *testing.T) {
 		{"short unchanged", "abc", 5, "abc"},
 		{"exactly max unchanged", "abcde", 5, "abcde"},
 		{"one over", "abcdef", 5, "abcd…"},
-		{"long", long, MaxLabel, strings.Repeat("a", MaxLabel-1) + "…"},
+		{"long", long, 60, strings.Repeat("a", 60-1) + "…"},
 		{"trailing space trimmed before ellipsis", "abc defgh", 5, "abc…"},
 		{"multibyte runes counted as one", "ééééééé", 5, "éééé…"},
 		{"combining accent kept with its letter", "abce\u0301fg", 5, "abc…"},
@@ -53,59 +53,57 @@ func TestCut(t *testing.T) {
 		{"second flag not split", "\U0001F1EB\U0001F1F7\U0001F1E9\U0001F1EAxyz", 4, "\U0001F1EB\U0001F1F7…"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := cut(tc.in, tc.max)
+			got := Cut(tc.in, tc.max)
 			if got != tc.want {
-				t.Errorf("cut(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
+				t.Errorf("Cut(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
 			}
 			if n := utf8.RuneCountInString(got); n > tc.max {
-				t.Errorf("cut(%q, %d) has %d runes", tc.in, tc.max, n)
+				t.Errorf("Cut(%q, %d) has %d runes", tc.in, tc.max, n)
 			}
 			if !utf8.ValidString(got) {
-				t.Errorf("cut(%q, %d) = %q is not valid UTF-8", tc.in, tc.max, got)
+				t.Errorf("Cut(%q, %d) = %q is not valid UTF-8", tc.in, tc.max, got)
 			}
 		})
 	}
 }
 
-func TestEscape(t *testing.T) {
-	for _, tc := range []struct{ goos, in, want string }{
-		{"linux", "Rock_n_Roll & Co", "Rock__n__Roll & Co"},
-		{"freebsd", "a_b", "a__b"},
-		{"windows", "Rock_n_Roll & Co", "Rock_n_Roll && Co"},
-		{"windows", "&&", "&&&&"},
-		{"darwin", "Rock_n_Roll & Co", "Rock_n_Roll & Co"},
+
+func TestLineCutsAfterCleaning(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"a\n\n\nb", 3, "a b"},
+		{"abc\u202Edef", 4, "abc…"},
+		{"  abcdef  ", 0, "abcdef"},
+		{"bad \xff\xfe bytes", 0, "bad bytes"},
+		{strings.Repeat("x", 300), 200, strings.Repeat("x", 199) + "…"},
 	} {
-		if got := escape(tc.in, tc.goos); got != tc.want {
-			t.Errorf("escape(%q, %s) = %q, want %q", tc.in, tc.goos, got, tc.want)
+		if got := Line(tc.in, tc.max); got != tc.want {
+			t.Errorf("Line(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
 		}
 	}
 }
 
-// The cut counts what the user sees: escaping happens after it, so a title
-// full of underscores is cut at the same place as any other.
-func TestLabelCutsBeforeEscaping(t *testing.T) {
-	in := strings.Repeat("_", 100)
-	got := label(in, "linux")
-	want := strings.Repeat("__", MaxLabel-1) + "…"
-	if got != want {
-		t.Errorf("label = %q, want %q", got, want)
-	}
-}
-
-func TestTooltipText(t *testing.T) {
-	if got := tooltipText("linux", "a_b", "", "  ", "c\nd"); got != "a_b\nc d" {
-		t.Errorf("tooltip = %q", got)
-	}
-	// Windows keeps 127 UTF-16 units; astral characters take two.
-	lines := []string{strings.Repeat("x", 50), strings.Repeat("y", 50), strings.Repeat("😀", 50)}
-	got := tooltipText("windows", lines...)
-	if n := len(utf16.Encode([]rune(got))); n > maxWindowsTooltip {
-		t.Errorf("Windows tooltip has %d UTF-16 units: %q", n, got)
-	}
-	if !strings.HasSuffix(got, "😀…") {
-		t.Errorf("Windows tooltip should end in whole emoji and an ellipsis: %q", got)
-	}
-	if got := tooltipText("windows", "short"); got != "short" {
-		t.Errorf("short Windows tooltip changed: %q", got)
+func TestCutUTF16(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"abcdef", 4, "abc…"},
+		{"ab😀cd", 4, "ab…"},
+		{"a😀bc", 4, "a😀…"},
+		{"abc\ndef", 5, "abc…"},
+	} {
+		got := CutUTF16(tc.in, tc.max)
+		if got != tc.want {
+			t.Errorf("CutUTF16(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
+		}
+		if n := len(utf16.Encode([]rune(got))); n > tc.max {
+			t.Errorf("CutUTF16(%q, %d) has %d units", tc.in, tc.max, n)
+		}
 	}
 }

@@ -1,0 +1,89 @@
+package app
+
+import (
+	"log/slog"
+
+	"github.com/spotray/spotray/internal/config"
+	"github.com/spotray/spotray/internal/notify"
+	"github.com/spotray/spotray/internal/settings"
+)
+
+// Effect is something Apply asks the world to do. Every effect is one of
+// the types in this file; Runner carries each out and reports what the
+// app needs to know as an Event.
+type Effect interface{ effect() }
+
+// StartLogin starts a login in the browser for Config; LoginFinished
+// follows.
+type StartLogin struct {
+	Config     config.Config
+	ShowDialog bool // ask Spotify to show its consent page again
+}
+
+// StartWatching starts the playback poller numbered Watch for Config's
+// login, stopping any other; it reports as Polled.
+type StartWatching struct {
+	Watch  int
+	Config config.Config
+}
+
+// StopWatching stops the playback poller.
+type StopWatching struct{}
+
+// PollNow asks the poller for a poll as soon as Spotify allows.
+type PollNow struct{}
+
+// Notify shows a desktop notification.
+type Notify struct{ Note notify.Notification }
+
+// Secret is a token the user can copy.
+type Secret uint8
+
+// The tokens.
+const (
+	RefreshToken Secret = iota
+	AccessToken
+)
+
+// Copy puts Config's login's token on the clipboard; Copied follows.
+type Copy struct {
+	What   Secret
+	Config config.Config
+}
+
+// SaveSettings writes the tray settings; a failure is logged.
+type SaveSettings struct{ Settings settings.Settings }
+
+// SetAutostart creates (On) or removes the "Launch at login" entry;
+// AutostartChanged follows. Was is the state before, kept when the entry
+// cannot be read back.
+type SetAutostart struct{ On, Was bool }
+
+// RemoveLogin deletes Config's stored login; LoginRemoved follows.
+type RemoveLogin struct{ Config config.Config }
+
+// OpenURL opens a link in the browser; OpenFailed follows a failure.
+type OpenURL struct{ URL string }
+
+// Log writes a line to spotray's log.
+type Log struct {
+	Level slog.Level
+	Msg   string
+	Args  []any // key-value pairs, as for slog
+}
+
+// Quit ends the tray.
+type Quit struct{}
+
+func (StartLogin) effect()    {}
+func (StartWatching) effect() {}
+func (StopWatching) effect()  {}
+func (PollNow) effect()       {}
+func (Notify) effect()        {}
+func (Copy) effect()          {}
+func (SaveSettings) effect()  {}
+func (SetAutostart) effect()  {}
+func (RemoveLogin) effect()   {}
+func (OpenURL) effect()       {}
+func (Log) effect()           {}
+func (Quit) effect()          {}

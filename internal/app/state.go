@@ -1,0 +1,91 @@
+// Package app is spotray's tray application: one State, the Events that
+// happen to it, and Apply, a pure transition that turns an event into the
+// next state and the Effects to carry out. Everything the menu and the
+// notifications show derives from the State; everything the app does to
+// the world is an Effect, carried out by Runner through thin adapters
+// (the tray icon, the notification queue, the clipboard, the browser,
+// files, the playback poller), whose results come back as events.
+//
+// Where things go:
+//   - a new menu entry: internal/menu (its ID, label and state in Build),
+//     then its click here in applyClick;
+//   - a new event: a type in events.go, its case in Apply;
+//   - a new effect: a type in effects.go, its execution in Runner.perform;
+//   - a new notification: its wording in notes.go.
+package app
+
+import (
+	"strings"
+	"time"
+
+	"github.com/spotray/spotray/internal/config"
+	"github.com/spotray/spotray/internal/menu"
+	"github.com/spotray/spotray/internal/playback"
+	"github.com/spotray/spotray/internal/settings"
+)
+
+// State is everything the tray shows and decides from. The zero value is
+// a tray without a login, configuration or settings; Init makes the first
+// real one.
+type State struct {
+	// Config is the configuration in use: config.toml and the
+	// environment, or the defaults while config.toml is broken, with the
+	// stored login's client ID when none is configured.
+	Config config.Config
+	// ConfigProblem and LoginProblem are shown in the menu until what
+	// fixes them happens (a restart with a good file; a new login).
+	ConfigProblem, LoginProblem string
+
+	Connected  bool // a usable stored login exists
+	Connecting bool // a login is waiting for the browser
+	User       string
+	// LoginEndsAt is when Spotify ends the login (zero: unknown).
+	LoginEndsAt time.Time
+	// LoginEnded: Spotify ended the last login; said until the next one.
+	LoginEnded bool
+	// LoginFailed makes the next login show Spotify's consent page even to
+	// a user who consented before, which helps after a failure.
+	LoginFailed bool
+
+	Playback playback.Status
+	Trouble  playback.Trouble
+
+	Settings  settings.Settings
+	Autostart bool // the "Launch at login" entry exists
+
+	// Watch numbers the playback poller now running, so that what an
+	// older one still reports is recognised and dropped.
+	Watch int
+	// Quitting: the tray is shutting down.
+	Quitting bool
+}
+
+// View is what the menu shows of s at now.
+func (s State) View(now time.Time) menu.View {
+	return menu.View{
+		Connected:     s.Connected,
+		Connecting:    s.Connecting,
+		User:          s.User,
+		LoginEndsAt:   s.LoginEndsAt,
+		Playback:      s.Playback,
+		Trouble:       s.Trouble,
+		LoginEnded:    s.LoginEnded,
+		Notifications: s.Settings.NotificationsOn(),
+		Autostart:     s.Autostart,
+		Problem:       joinProblems(s.LoginProblem, s.ConfigProblem),
+		Now:           now,
+	}
+}
+
+// Menu is the menu for s at now, as goos (runtime.GOOS) shows it.
+func (s State) Menu(now time.Time, goos string) menu.Menu { return menu.Build(s.View(now), goos) }
+
+func joinProblems(ps ...string) string {
+	var kept []string
+	for _, p := range ps {
+		if p != "" {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, "; ")
+}
