@@ -309,4 +309,6 @@ func warnExpiry(ends, now, lastWarned time.Time) bool {
 	return ly != y || lm != m || ld != d
 }
 
-func logf(level slog.Level, msg string, args ...any) Log { return Log{Level: level, Msg: msg, Args: args} }
+func logf(level slog.Level, msg string, args ...any) Log {
+	return Log{Level: level, Msg: msg, Args: args}
+}

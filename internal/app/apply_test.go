@@ -301,7 +301,7 @@ func TestLogin(t *testing.T) {
 	}
 	t.Run("login ending soon warns at once", func(t *testing.T) {
 		run(t, notConnected, []step{{e: LoginFinished{Result: &login.Result{Token: endingLogin, Config: cfg}},
-			acts: "Notify StartWatching Notify SaveSettings",
+			acts:  "Notify StartWatching Notify SaveSettings",
 			notes: []string{"Connected to Spotify", "Spotify login: log in again within 5 days"}}})
 	})
 }
@@ -385,13 +385,21 @@ func TestLoginGone(t *testing.T) {
 		ended bool   // the menu says Spotify ended the login
 		prob  string // the menu's problem line
 	}{
-		{"invalid_grant on a poll", func(s State) Event { return Polled{Watch: s.Watch, Update: playback.Update{Trouble: playback.Trouble{Kind: playback.Offline, Err: errEnded}}} },
+		{"invalid_grant on a poll", func(s State) Event {
+			return Polled{Watch: s.Watch, Update: playback.Update{Trouble: playback.Trouble{Kind: playback.Offline, Err: errEnded}}}
+		},
 			[]string{"Spotify ended spotray's login"}, true, ""},
-		{"fresh token refused on a poll", func(s State) Event { return Polled{Watch: s.Watch, Update: playback.Update{Trouble: playback.Trouble{Kind: playback.Offline, Err: refused}}} },
+		{"fresh token refused on a poll", func(s State) Event {
+			return Polled{Watch: s.Watch, Update: playback.Update{Trouble: playback.Trouble{Kind: playback.Offline, Err: refused}}}
+		},
 			[]string{"Spotify ended spotray's login"}, true, ""},
-		{"logged out in a terminal", func(s State) Event { return Polled{Watch: s.Watch, Update: playback.Update{Trouble: playback.Trouble{Kind: playback.Offline, Err: tokens.ErrNotLoggedIn}}} },
+		{"logged out in a terminal", func(s State) Event {
+			return Polled{Watch: s.Watch, Update: playback.Update{Trouble: playback.Trouble{Kind: playback.Offline, Err: tokens.ErrNotLoggedIn}}}
+		},
 			nil, false, ""},
-		{"token file corrupted", func(s State) Event { return Polled{Watch: s.Watch, Update: playback.Update{Trouble: playback.Trouble{Kind: playback.Offline, Err: corrupt}}} },
+		{"token file corrupted", func(s State) Event {
+			return Polled{Watch: s.Watch, Update: playback.Update{Trouble: playback.Trouble{Kind: playback.Offline, Err: corrupt}}}
+		},
 			[]string{"spotray cannot use its stored login"}, false, problemUnusableLogin},
 		{"invalid_grant on a copy", func(State) Event { return Copied{What: AccessToken, Err: errEnded} },
 			[]string{"Spotify ended spotray's login"}, true, ""},

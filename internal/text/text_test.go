@@ -67,7 +67,6 @@ func TestCut(t *testing.T) {
 	}
 }
 
-
 func TestLineCutsAfterCleaning(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
