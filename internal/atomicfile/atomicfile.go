@@ -3,6 +3,7 @@
 package atomicfile
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -15,7 +16,30 @@ import (
 // perm, flushes it to stable storage, and renames it over path. The
 // directory is synced too on systems that support it, so that the rename
 // itself survives a power cut.
-func WriteFile(path string, data []byte, perm fs.FileMode) (err error) {
+func WriteFile(path string, data []byte, perm fs.FileMode) error {
+	r, err := Reserve(path, int64(len(data)), perm)
+	if err != nil {
+		return err
+	}
+	return r.Commit(data)
+}
+
+// Reservation is a temporary file beside its destination whose space is
+// already allocated on disk, so that content that fits can be committed
+// even once the file system has filled up: for content that cannot be
+// produced again (a rotated refresh token), reserve before producing it.
+// Commit or Cancel it exactly once.
+type Reservation struct {
+	path string
+	size int64
+	f    *os.File
+}
+
+// Reserve creates path's temporary file with mode perm and fills it with
+// size zero bytes flushed to stable storage, which makes the file system
+// allocate their blocks now. It fails, leaving nothing behind, when the
+// space is not there.
+func Reserve(path string, size int64, perm fs.FileMode) (_ *Reservation, err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -23,35 +47,80 @@ func WriteFile(path string, data []byte, perm fs.FileMode) (err error) {
 	sweep(dir, base)
 	f, err := os.CreateTemp(dir, tempPrefix(base)+"*")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return nil, fmt.Errorf("write %s: %w", path, err)
 	}
-	tmp := f.Name()
+	r := &Reservation{path: path, size: size, f: f}
 	defer func() {
 		if err != nil {
-			f.Close()
-			os.Remove(tmp)
+			r.Cancel()
 		}
 	}()
 	// CreateTemp makes the file 0600 already; Chmod covers other requested
 	// modes and makes the intent explicit for secrets.
 	if err = f.Chmod(perm); err != nil && runtime.GOOS != "windows" {
-		return fmt.Errorf("write %s: %w", path, err)
+		return nil, fmt.Errorf("write %s: %w", path, err)
 	}
-	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	// Written rather than fallocate'd or truncated up: a sparse file would
+	// reserve nothing, and writing works the same on every system.
+	if _, err = f.Write(make([]byte, size)); err != nil {
+		return nil, fmt.Errorf("write %s: reserve %d bytes: %w", path, size, err)
 	}
 	if err = f.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return nil, fmt.Errorf("write %s: reserve %d bytes: %w", path, size, err)
 	}
+	return r, nil
+}
+
+// Commit writes data over the reserved space, cuts the file to its length,
+// flushes it and renames it over the destination. Data longer than the
+// reservation is written too, but the excess may meet a full disk. A
+// failed Commit leaves the destination as it was.
+func (r *Reservation) Commit(data []byte) (err error) {
+	if r.f == nil {
+		return fmt.Errorf("write %s: %w", r.path, errCommitted)
+	}
+	tmp := r.f.Name()
+	defer func() {
+		if err != nil {
+			r.Cancel()
+		}
+	}()
+	if _, err = r.f.WriteAt(data, 0); err != nil {
+		return fmt.Errorf("write %s: %w", r.path, err)
+	}
+	if int64(len(data)) < r.size {
+		if err = r.f.Truncate(int64(len(data))); err != nil {
+			return fmt.Errorf("write %s: %w", r.path, err)
+		}
+	}
+	if err = r.f.Sync(); err != nil {
+		return fmt.Errorf("write %s: %w", r.path, err)
+	}
+	f := r.f
+	r.f = nil
 	if err = f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", r.path, err)
 	}
-	if err = rename(tmp, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	if err = rename(tmp, r.path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", r.path, err)
 	}
-	syncDir(dir)
+	syncDir(filepath.Dir(r.path))
 	return nil
 }
+
+// Cancel gives the reserved space back; after Commit it does nothing.
+func (r *Reservation) Cancel() {
+	if r.f == nil {
+		return
+	}
+	r.f.Close()
+	os.Remove(r.f.Name())
+	r.f = nil
+}
+
+var errCommitted = errors.New("reservation already committed or canceled")
 
 // staleAfter is how old a temporary file must be before another writer
 // removes it. A writer finishes in milliseconds, so an older one was left by

@@ -1,11 +1,17 @@
 package atomicfile
 
 import (
+	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/spotray/spotray/internal/testenv"
 )
 
 func TestWriteFileReplacesWithMode(t *testing.T) {
@@ -58,5 +64,105 @@ func TestWriteFileSweepsOnlyStaleTemporaries(t *testing.T) {
 func TestWriteFileMissingDirectory(t *testing.T) {
 	if err := WriteFile(filepath.Join(t.TempDir(), "no", "such", "file"), nil, 0o600); err == nil {
 		t.Fatal("want an error for a missing directory")
+	}
+}
+
+// fill writes to a file in dir until the file system is full.
+func fill(t *testing.T, dir string) {
+	t.Helper()
+	f, err := os.Create(filepath.Join(dir, "filler"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	chunk := make([]byte, 1024)
+	for {
+		if _, err := f.Write(chunk); err != nil {
+			if !errors.Is(err, syscall.ENOSPC) {
+				t.Fatal(err)
+			}
+			return
+		}
+	}
+}
+
+func TestReserveThenCommitOnAFullDisk(t *testing.T) {
+	dir := testenv.SmallDisk(t, 64<<10)
+	path := filepath.Join(dir, "token.json")
+	if err := WriteFile(path, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Reserve(path, 4096, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill(t, dir)
+	if _, err := Reserve(path, 4096, 0o600); !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("a second reservation on the full disk: %v, want ENOSPC", err)
+	}
+	want := []byte(strings.Repeat("new content ", 300)) // 3600 bytes, within the reservation
+	if err := r.Commit(want); err != nil {
+		t.Fatalf("commit into reserved space on a full disk: %v", err)
+	}
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, want) {
+		t.Fatalf("file holds %q", got)
+	}
+	if err := r.Commit(want); err == nil {
+		t.Fatal("a second Commit succeeded")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Fatalf("want token.json and filler, got %v", entries)
+	}
+}
+
+func TestReserveFailsCleanlyWithoutSpace(t *testing.T) {
+	dir := testenv.SmallDisk(t, 64<<10)
+	path := filepath.Join(dir, "token.json")
+	if err := WriteFile(path, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fill(t, dir)
+	if _, err := Reserve(path, 4096, 0o600); !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("Reserve on a full disk: %v, want ENOSPC", err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "old" {
+		t.Fatalf("file holds %q", got)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Fatalf("temporary file left behind: %v", entries)
+	}
+}
+
+func TestCancelRemovesTheReservation(t *testing.T) {
+	dir := t.TempDir()
+	r, err := Reserve(filepath.Join(dir, "token.json"), 100, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Cancel()
+	r.Cancel()
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("left behind: %v", entries)
+	}
+}
+
+// BenchmarkCommit measures what stays at risk when the disk fails between
+// receiving content and saving it: the time from having the bytes of a
+// token file (about 700 bytes) to their rename over the old file, flushes
+// included, into space reserved beforehand.
+func BenchmarkCommit(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "token.json")
+	data := bytes.Repeat([]byte("x"), 700)
+	for b.Loop() {
+		b.StopTimer()
+		r, err := Reserve(path, int64(len(data))+4096, 0o600)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if err := r.Commit(data); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

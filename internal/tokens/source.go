@@ -149,11 +149,19 @@ func (s *Source) refresh(ctx context.Context, need func(*Token) bool) (*Token, e
 	if !need(old) {
 		return old, nil
 	}
+	// The space for the answer is taken before the refresh token is
+	// spent: once Spotify has rotated it, failing to save the answer would
+	// lose the login for good.
+	room, err := s.Store.reserve(old)
+	if err != nil {
+		return nil, fmt.Errorf("refresh access token: %w", err)
+	}
 	t, err := s.exchange(ctx, old)
 	if err != nil {
+		room.Cancel()
 		return s.failed(old, need, err)
 	}
-	if err := s.Store.Save(t); err != nil {
+	if err := s.Store.commit(room, t); err != nil {
 		return nil, fmt.Errorf("refresh access token: %w", err)
 	}
 	return t, nil

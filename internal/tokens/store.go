@@ -186,20 +186,62 @@ func (s *Store) setAside(data []byte) (bool, error) {
 // Save replaces the stored login atomically: a crash leaves either the old
 // file or the new one. It refuses a token that Load would reject.
 func (s *Store) Save(t *Token) error {
-	if err := t.check(); err != nil {
-		return fmt.Errorf("save token: %w", err)
-	}
-	data, err := json.MarshalIndent(t, "", "  ")
+	data, err := encode(t)
 	if err != nil {
 		return fmt.Errorf("save token: %w", err)
 	}
 	if err := s.mkdir(); err != nil {
 		return fmt.Errorf("save token: %w", err)
 	}
-	if err := atomicfile.WriteFile(s.Path(), append(data, '\n'), fileMode); err != nil {
+	if err := atomicfile.WriteFile(s.Path(), data, fileMode); err != nil {
 		return fmt.Errorf("save token: %w", err)
 	}
 	return nil
+}
+
+// reserveMargin is how much larger than the current login the file saving
+// its refresh is reserved. Spotify's tokens are a few hundred bytes and a
+// refresh changes their length little; a few KiB is ample.
+const reserveMargin = 4 << 10
+
+// reserve allocates the disk space for the file that will save a refresh of
+// cur, before the refresh spends cur's refresh token: Spotify may revoke it
+// with its answer, which must then be saved whatever the disk's state.
+func (s *Store) reserve(cur *Token) (*atomicfile.Reservation, error) {
+	data, err := encode(cur)
+	if err != nil {
+		return nil, fmt.Errorf("save token: %w", err)
+	}
+	r, err := atomicfile.Reserve(s.Path(), int64(len(data))+reserveMargin, fileMode)
+	if err != nil {
+		return nil, fmt.Errorf("save token: %w", err)
+	}
+	return r, nil
+}
+
+// commit saves t into space reserve set aside.
+func (s *Store) commit(r *atomicfile.Reservation, t *Token) error {
+	data, err := encode(t)
+	if err != nil {
+		r.Cancel()
+		return fmt.Errorf("save token: %w", err)
+	}
+	if err := r.Commit(data); err != nil {
+		return fmt.Errorf("save token: %w", err)
+	}
+	return nil
+}
+
+// encode is the token file's content for t, which must be a usable login.
+func encode(t *Token) ([]byte, error) {
+	if err := t.check(); err != nil {
+		return nil, err
+	}
+	data, err := json.MarshalIndent(t, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(data, '\n'), nil
 }
 
 // mkdir creates Dir private. An existing directory keeps its mode: it may be

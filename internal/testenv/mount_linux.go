@@ -1,0 +1,34 @@
+package testenv
+
+import (
+	"fmt"
+	"syscall"
+	"testing"
+)
+
+// SmallDisk mounts a tmpfs file system of size bytes on a new temporary
+// directory, so that a test can fill it up, and unmounts it when the test
+// ends. It needs root (or CAP_SYS_ADMIN): without, the test is Unavailable.
+func SmallDisk(t testing.TB, size int) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, fmt.Sprintf("size=%d,mode=0700", size)); err != nil {
+		Unavailable(t, "cannot mount a small tmpfs to fill up (needs root): "+err.Error())
+	}
+	// Registered after TempDir's own cleanup, so it runs first.
+	t.Cleanup(func() {
+		if err := syscall.Unmount(dir, syscall.MNT_DETACH); err != nil {
+			t.Errorf("unmount %s: %v", dir, err)
+		}
+	})
+	return dir
+}
+
+// ReadOnly makes a mount made by SmallDisk read-only, as a read-only file
+// system is even to root, for which file modes mean nothing.
+func ReadOnly(t testing.TB, dir string) {
+	t.Helper()
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", syscall.MS_REMOUNT|syscall.MS_RDONLY, ""); err != nil {
+		Unavailable(t, "cannot remount "+dir+" read-only: "+err.Error())
+	}
+}

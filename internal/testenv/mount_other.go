@@ -1,0 +1,18 @@
+//go:build !linux
+
+package testenv
+
+import "testing"
+
+// SmallDisk needs Linux's tmpfs; elsewhere the test is Unavailable.
+func SmallDisk(t testing.TB, size int) string {
+	t.Helper()
+	Unavailable(t, "filling up a small disk needs Linux's tmpfs")
+	return ""
+}
+
+// ReadOnly needs Linux's tmpfs; elsewhere the test is Unavailable.
+func ReadOnly(t testing.TB, dir string) {
+	t.Helper()
+	Unavailable(t, "a read-only file system needs Linux's tmpfs")
+}
