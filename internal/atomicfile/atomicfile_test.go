@@ -67,25 +67,6 @@ func TestWriteFileMissingDirectory(t *testing.T) {
 	}
 }
 
-// fill writes to a file in dir until the file system is full.
-func fill(t *testing.T, dir string) {
-	t.Helper()
-	f, err := os.Create(filepath.Join(dir, "filler"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	chunk := make([]byte, 1024)
-	for {
-		if _, err := f.Write(chunk); err != nil {
-			if !errors.Is(err, syscall.ENOSPC) {
-				t.Fatal(err)
-			}
-			return
-		}
-	}
-}
-
 func TestReserveThenCommitOnAFullDisk(t *testing.T) {
 	dir := testenv.SmallDisk(t, 64<<10)
 	path := filepath.Join(dir, "token.json")
@@ -96,7 +77,7 @@ func TestReserveThenCommitOnAFullDisk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fill(t, dir)
+	testenv.Fill(t, dir)
 	if _, err := Reserve(path, 4096, 0o600); !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("a second reservation on the full disk: %v, want ENOSPC", err)
 	}
@@ -112,7 +93,7 @@ func TestReserveThenCommitOnAFullDisk(t *testing.T) {
 	}
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 2 {
-		t.Fatalf("want token.json and filler, got %v", entries)
+		t.Fatalf("want token.json and the filler, got %v", entries)
 	}
 }
 
@@ -122,7 +103,7 @@ func TestReserveFailsCleanlyWithoutSpace(t *testing.T) {
 	if err := WriteFile(path, []byte("old"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	fill(t, dir)
+	testenv.Fill(t, dir)
 	if _, err := Reserve(path, 4096, 0o600); !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("Reserve on a full disk: %v, want ENOSPC", err)
 	}

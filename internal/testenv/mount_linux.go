@@ -1,7 +1,10 @@
 package testenv
 
 import (
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"syscall"
 	"testing"
 )
@@ -30,5 +33,35 @@ func ReadOnly(t testing.TB, dir string) {
 	t.Helper()
 	if err := syscall.Mount("tmpfs", dir, "tmpfs", syscall.MS_REMOUNT|syscall.MS_RDONLY, ""); err != nil {
 		Unavailable(t, "cannot remount "+dir+" read-only: "+err.Error())
+	}
+}
+
+// Fill writes a file in dir until its file system is full.
+func Fill(t testing.TB, dir string) {
+	t.Helper()
+	f, err := os.CreateTemp(dir, "filler-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	chunk := make([]byte, 1024)
+	for {
+		if _, err := f.Write(chunk); err != nil {
+			if !errors.Is(err, syscall.ENOSPC) {
+				t.Fatal(err)
+			}
+			return
+		}
+	}
+}
+
+// Free removes what Fill wrote in dir.
+func Free(t testing.TB, dir string) {
+	t.Helper()
+	fillers, _ := filepath.Glob(filepath.Join(dir, "filler-*"))
+	for _, f := range fillers {
+		if err := os.Remove(f); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

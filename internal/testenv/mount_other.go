@@ -16,3 +16,9 @@ func ReadOnly(t testing.TB, dir string) {
 	t.Helper()
 	Unavailable(t, "a read-only file system needs Linux's tmpfs")
 }
+
+// Fill needs Linux's tmpfs; elsewhere the test is Unavailable.
+func Fill(t testing.TB, dir string) { Unavailable(t, "filling up a disk needs Linux's tmpfs") }
+
+// Free needs Linux's tmpfs; elsewhere the test is Unavailable.
+func Free(t testing.TB, dir string) { Unavailable(t, "filling up a disk needs Linux's tmpfs") }

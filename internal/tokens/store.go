@@ -133,9 +133,11 @@ func (s *Store) Load() (*Token, error) {
 }
 
 // read returns the token file's content, making the file private first if
-// needed.
+// needed. A token file that is a symbolic link is read through it but
+// never changed: its target is someone else's file, which spotray must not
+// chmod; the next save replaces the link with a private file of its own.
 func (s *Store) read() ([]byte, error) {
-	f, err := os.Open(s.Path())
+	f, link, err := openNoFollow(s.Path())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, ErrNotLoggedIn
 	}
@@ -143,9 +145,13 @@ func (s *Store) read() ([]byte, error) {
 		return nil, fmt.Errorf("load token: %w", err)
 	}
 	defer f.Close()
+	if link {
+		slog.Warn("token file is a symbolic link: reading it without changing the file it points to; "+
+			"the next refresh or login replaces the link with a private file", "path", s.Path())
+	}
 	// Windows reports 0666 for every writable file; its ACLs are not ours
 	// to judge.
-	if runtime.GOOS != "windows" {
+	if runtime.GOOS != "windows" && !link {
 		fi, err := f.Stat()
 		if err != nil {
 			return nil, fmt.Errorf("load token: %w", err)

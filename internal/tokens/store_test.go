@@ -288,3 +288,43 @@ func BenchmarkStoreLoad(b *testing.B) {
 		}
 	}
 }
+
+func TestLoadNeverChangesALinkTarget(t *testing.T) {
+	logs := captureLog(t)
+	s := &Store{Dir: t.TempDir()}
+	elsewhere := filepath.Join(t.TempDir(), "shared.json")
+	tok := sampleToken()
+	data, err := encode(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(elsewhere, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(elsewhere, s.Path()); err != nil {
+		t.Skipf("cannot create a symbolic link here: %v", err)
+	}
+	got, err := s.Load()
+	if err != nil || !sameToken(got, tok) {
+		t.Fatalf("Load through a link = %+v, %v", got, err)
+	}
+	if runtime.GOOS != "windows" && permOf(t, elsewhere) != 0o644 {
+		t.Errorf("the link's target was changed to %v", permOf(t, elsewhere))
+	}
+	if !strings.Contains(logs.String(), "symbolic link") || !strings.Contains(logs.String(), s.Path()) {
+		t.Errorf("no warning about the link: %q", logs)
+	}
+
+	tok.AccessToken = "access-2"
+	mustSave(t, s, tok)
+	fi, err := os.Lstat(s.Path())
+	if err != nil || !fi.Mode().IsRegular() {
+		t.Fatalf("after Save, token.json is %v, %v; want a regular file", fi.Mode(), err)
+	}
+	if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Errorf("new token file mode %v", fi.Mode().Perm())
+	}
+	if after, _ := os.ReadFile(elsewhere); !bytes.Equal(after, data) {
+		t.Errorf("Save wrote through the link: %q", after)
+	}
+}
