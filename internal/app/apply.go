@@ -177,6 +177,11 @@ func polled(s State, u playback.Update) (State, []Effect) {
 		return loginGone(s, err)
 	}
 	var fx []Effect
+	unwritable, _ := account.FileTrouble(u.Trouble.Err)
+	if unwritable != s.Unwritable && unwritable.Reason != 0 {
+		fx = append(fx, logf(slog.LevelError, unwritableText(unwritable), "err", u.Trouble.Err))
+	}
+	s.Unwritable = unwritable
 	if u.Trouble.Kind != s.Trouble.Kind {
 		if u.Trouble.Kind == playback.None {
 			fx = append(fx, logf(slog.LevelInfo, "Spotify answers again"))
@@ -260,6 +265,7 @@ func connected(s State, tok *tokens.Token) State {
 	s.LoginEndsAt = tok.LoginEndsAt()
 	s.LoginEnded = false
 	s.Trouble = playback.Trouble{}
+	s.Unwritable = account.Unwritable{}
 	return s
 }
 
@@ -271,6 +277,7 @@ func disconnected(s State) (State, []Effect) {
 	s.LoginEnded = false
 	s.Playback = playback.Status{}
 	s.Trouble = playback.Trouble{}
+	s.Unwritable = account.Unwritable{}
 	s.Watch++
 	return s, []Effect{StopWatching{}}
 }

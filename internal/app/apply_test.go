@@ -3,11 +3,14 @@ package app
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/spotray/spotray/internal/account"
 	"github.com/spotray/spotray/internal/config"
 	"github.com/spotray/spotray/internal/login"
 	"github.com/spotray/spotray/internal/menu"
@@ -545,5 +548,73 @@ func TestExpiryWarnings(t *testing.T) {
 	s, _ = Apply(s, LoginRemoved{}, morning)
 	if _, fx := Apply(s, MinutePassed{}, morning.AddDate(0, 0, 2)); len(fx) != 0 {
 		t.Errorf("warned without a login: %q", kinds(fx))
+	}
+}
+
+func TestUnwritableFiles(t *testing.T) {
+	const dir = "/home/ada/.config/spotray"
+	trouble := func(errno syscall.Errno) playback.Update {
+		err := fmt.Errorf("currently playing: refresh access token: lock token: %w",
+			&fs.PathError{Op: "open", Path: dir + "/token.lock", Err: errno})
+		return playback.Update{Trouble: playback.Trouble{Kind: playback.Offline, Until: now.Add(2 * time.Second), Err: err}}
+	}
+	notice := func(want string) func(*testing.T, State, []Effect) {
+		return func(t *testing.T, s State, fx []Effect) {
+			t.Helper()
+			m := s.Menu(now, "linux")
+			if got := m.Items[menu.Notice].Label; got != want {
+				t.Errorf("notice %q, want %q", got, want)
+			}
+			where := "spotray cannot write to " + dir
+			if want != "" && want != "Offline: retrying…" && (m.Items[menu.Playing].Label != where || m.Icon != menu.IconTrouble ||
+				m.Tooltip != where+"\n"+want) {
+				t.Errorf("playing %q, icon %v, tooltip %q", m.Items[menu.Playing].Label, m.Icon, m.Tooltip)
+			}
+		}
+	}
+	readOnly := "Read-only file system: make it writable"
+	full := "No space left on the disk: free some space"
+	denied := "Permission denied: give your user write access"
+	s := connectedState()
+	w := s.Watch
+	poll := func(u playback.Update) Polled { return Polled{Watch: w, Update: u} }
+	run(t, s, []step{
+		// Not "Offline": the cause and its fix, logged once.
+		{e: poll(trouble(syscall.EROFS)), check: func(t *testing.T, s State, fx []Effect) {
+			notice(readOnly)(t, s, fx)
+			if !logged(fx, "spotray cannot write to "+dir+": read-only file system: make it writable") {
+				t.Errorf("not logged: %+v", fx)
+			}
+		}},
+		{e: poll(trouble(syscall.EROFS)), check: func(t *testing.T, s State, fx []Effect) {
+			if logged(fx, "cannot write") {
+				t.Error("the same problem logged again")
+			}
+		}},
+		{e: poll(trouble(syscall.ENOSPC)), check: notice(full)},
+		{e: poll(trouble(syscall.EACCES)), check: notice(denied)},
+		// Other trouble is what it is.
+		{e: poll(playback.Update{Trouble: playback.Trouble{Kind: playback.Offline, Err: errors.New("dial tcp: refused")}}),
+			check: notice("Offline: retrying…")},
+		{e: poll(trouble(syscall.EROFS)), check: notice(readOnly)},
+		// Fixed: the next poll succeeds.
+		{e: poll(playback.Update{Status: playback.Status{Item: song, Playing: true, At: now}}), check: notice("")},
+		{e: poll(trouble(syscall.EROFS)), check: notice(readOnly)},
+		// Disconnecting forgets it.
+		{e: LoginRemoved{}, acts: "StopWatching", check: func(t *testing.T, s State, fx []Effect) {
+			if s.Unwritable != (account.Unwritable{}) {
+				t.Errorf("kept after disconnecting: %+v", s.Unwritable)
+			}
+		}},
+	})
+}
+
+func TestCopyFailedOnAnUnwritableDisk(t *testing.T) {
+	err := fmt.Errorf("refresh access token: save token: %w",
+		&fs.PathError{Op: "write", Path: "/cfg/.token.json.tmp-1", Err: syscall.ENOSPC})
+	_, fx := Apply(connectedState(), Copied{What: AccessToken, Err: err}, now)
+	n := notesIn(fx)
+	if len(n) != 1 || !strings.HasPrefix(n[0].Body, "spotray cannot write to /cfg: no space left on the disk: free some space.") {
+		t.Errorf("notes %+v", n)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spotray/spotray/internal/account"
 	"github.com/spotray/spotray/internal/config"
 	"github.com/spotray/spotray/internal/menu"
 	"github.com/spotray/spotray/internal/playback"
@@ -49,6 +50,10 @@ type State struct {
 
 	Playback playback.Status
 	Trouble  playback.Trouble
+	// Unwritable is a file the login needs written that cannot be (a
+	// read-only or full file system), found in Trouble's error; the poller
+	// keeps retrying with backoff. Zero: none.
+	Unwritable account.Unwritable
 
 	Settings  settings.Settings
 	Autostart bool // the "Launch at login" entry exists
@@ -69,6 +74,7 @@ func (s State) View(now time.Time) menu.View {
 		LoginEndsAt:   s.LoginEndsAt,
 		Playback:      s.Playback,
 		Trouble:       s.Trouble,
+		FileProblem:   unwritableProblem(s.Unwritable),
 		LoginEnded:    s.LoginEnded,
 		Notifications: s.Settings.NotificationsOn(),
 		Autostart:     s.Autostart,

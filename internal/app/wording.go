@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spotray/spotray/internal/account"
 	"github.com/spotray/spotray/internal/config"
 	"github.com/spotray/spotray/internal/login"
 	"github.com/spotray/spotray/internal/menu"
@@ -130,7 +131,35 @@ func secretName(s Secret) string {
 }
 
 func copyFailedNote(what Secret, err error) notify.Notification {
-	return notify.Notification{Summary: "Could not copy the " + secretName(what) + " token", Body: err.Error()}
+	body := err.Error()
+	if u, ok := account.FileTrouble(err); ok {
+		body = unwritableText(u) + ".\n(" + body + ")"
+	}
+	return notify.Notification{Summary: "Could not copy the " + secretName(what) + " token", Body: body}
+}
+
+// unwritableProblem names a file system that refuses spotray's writes and
+// its fix, in the menu's two lines; zero for none.
+func unwritableProblem(u account.Unwritable) menu.FileProblem {
+	var fix string
+	switch u.Reason {
+	case account.ReadOnly:
+		fix = "Read-only file system: make it writable"
+	case account.Full:
+		fix = "No space left on the disk: free some space"
+	case account.NotPermitted:
+		fix = "Permission denied: give your user write access"
+	default:
+		return menu.FileProblem{}
+	}
+	return menu.FileProblem{Where: "spotray cannot write to " + u.Dir, Fix: fix}
+}
+
+// unwritableText is unwritableProblem in one sentence, for the log and
+// notifications.
+func unwritableText(u account.Unwritable) string {
+	p := unwritableProblem(u)
+	return p.Where + ": " + strings.ToLower(p.Fix[:1]) + p.Fix[1:]
 }
 
 func disconnectFailedNote(err error) notify.Notification {

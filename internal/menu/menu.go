@@ -91,6 +91,9 @@ type View struct {
 	LoginEndsAt time.Time
 	Playback    playback.Status
 	Trouble     playback.Trouble
+	// FileProblem is a file the login needs written that cannot be; it
+	// outranks Trouble, whose error it comes from.
+	FileProblem FileProblem
 	// LoginEnded means Spotify ended the last login (revoked, or six
 	// months old): said until the user connects again.
 	LoginEnded bool
@@ -103,6 +106,13 @@ type View struct {
 	// Now is the time of the state, for the login-expiry countdown and
 	// retry times (shown in Now's location).
 	Now time.Time
+}
+
+// FileProblem is a directory spotray cannot write to, in two lines that
+// each fit a label: the zero value is none.
+type FileProblem struct {
+	Where string // "spotray cannot write to DIR"
+	Fix   string // the cause and what to do about it
 }
 
 // Build decides the menu for s as goos (runtime.GOOS) shows it.
@@ -124,8 +134,13 @@ func Build(s View, goos string) Menu {
 	}
 
 	now := describe(s.Playback)
+	if s.Connected && s.FileProblem.Where != "" {
+		// What plays cannot be known until the login can be saved again;
+		// this line says where instead of "Checking Spotify…".
+		now = nowPlaying{line: s.FileProblem.Where}
+	}
 	m.URL = s.Playback.Item.URL
-	set(Playing, now.line, s.Connected, m.URL != "")
+	set(Playing, now.line, s.Connected, m.URL != "" && s.FileProblem.Where == "")
 	set(Album, s.Playback.Item.Album, s.Connected && now.showsAlbum && s.Playback.Item.Album != "", false)
 
 	notice := noticeText(s)
@@ -151,7 +166,7 @@ func Build(s View, goos string) Menu {
 	m.Icon = IconDisconnected
 	if s.Connected {
 		m.Icon = IconConnected
-		if troubled(s.Trouble.Kind) {
+		if troubled(s.Trouble.Kind) || s.FileProblem.Where != "" {
 			m.Icon = IconTrouble
 		}
 	}
@@ -196,6 +211,9 @@ func describe(p playback.Status) nowPlaying {
 // that never show tooltips (several Linux ones) still show this.
 func noticeText(s View) string {
 	if s.Connected {
+		if s.FileProblem.Fix != "" {
+			return s.FileProblem.Fix
+		}
 		switch s.Trouble.Kind {
 		case playback.Offline:
 			return "Offline: retrying…"
@@ -227,6 +245,8 @@ func tooltip(s View, now nowPlaying, warn bool, endsIn int, goos string) string 
 		lines = append(lines, "Spotify ended this login: click Connect Spotify")
 	case !s.Connected:
 		lines = append(lines, "spotray: not connected; click Connect Spotify")
+	case s.FileProblem.Where != "":
+		lines = append(lines, s.FileProblem.Where, s.FileProblem.Fix)
 	case s.Trouble.Kind == playback.Offline:
 		lines = append(lines, "Offline: retrying…")
 	case s.Trouble.Kind == playback.RateLimited:

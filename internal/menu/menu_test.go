@@ -116,6 +116,25 @@ func TestBuildPlaybackStates(t *testing.T) {
 			playing: "Checking Spotify…", notice: "Offline: retrying…", account: "Connected as Demo Listener",
 			icon: IconTrouble, tooltip: "Offline: retrying…",
 		}},
+		{"a file that cannot be written outranks offline", func() View {
+			s := connected(playback.Status{})
+			s.Trouble = playback.Trouble{Kind: playback.Offline, Until: now.Add(time.Minute)}
+			s.FileProblem = FileProblem{Where: "spotray cannot write to /cfg", Fix: "Read-only file system: make it writable"}
+			return s
+		}(), want{
+			playing: "spotray cannot write to /cfg", notice: "Read-only file system: make it writable",
+			account: "Connected as Demo Listener", icon: IconTrouble,
+			tooltip: "spotray cannot write to /cfg\nRead-only file system: make it writable",
+		}},
+		{"a file problem hides the stale item", func() View {
+			s := connected(playing(track))
+			s.FileProblem = FileProblem{Where: "spotray cannot write to /cfg", Fix: "No space left on the disk: free some space"}
+			return s
+		}(), want{
+			playing: "spotray cannot write to /cfg", notice: "No space left on the disk: free some space",
+			account: "Connected as Demo Listener", url: track.URL, icon: IconTrouble,
+			tooltip: "spotray cannot write to /cfg\nNo space left on the disk: free some space",
+		}},
 		{"no user name", func() View { s := connected(playing(track)); s.User = ""; return s }(), want{
 			playing: "Mr. Brightside — The Killers", album: "Hot Fuss", account: "Connected to Spotify",
 			url: track.URL, playingEnabled: true, icon: IconConnected,
