@@ -41,6 +41,7 @@ type flow struct {
 	site       site
 	paths      config.Paths
 	showDialog bool
+	handoff    bool   // Options.Handoff: return the token, never store it
 	setupMode  bool   // started without a client ID: the setup page may set one
 	formToken  string // CSRF token of the setup form
 	state      string // OAuth state, single use
@@ -61,6 +62,7 @@ func newFlow(ctx context.Context, o Options, s site) *flow {
 		site:       s,
 		paths:      o.Paths,
 		showDialog: o.ShowDialog,
+		handoff:    o.Handoff,
 		setupMode:  o.Config.ClientID == "",
 		formToken:  randomToken(),
 		state:      randomToken(),
@@ -267,12 +269,17 @@ func accountName(ctx context.Context, cfg config.Config, access string) (string,
 
 // save stores the token and ends the login successfully, unless the login
 // already ended (timeout, cancel) while the exchange was running: then the
-// token is dropped, because Run has already reported a failure.
+// token is dropped, because Run has already reported a failure. A handoff
+// is not stored: it ends with the token in the Result.
 func (f *flow) save(cfg config.Config, tok *tokens.Token) (int, message) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.finished {
 		return http.StatusGone, msgFinished
+	}
+	if f.handoff {
+		f.finishLocked(&Result{Token: tok, Config: cfg}, nil)
+		return http.StatusOK, msgHandedOff
 	}
 	store := &tokens.Store{Dir: f.paths.ConfigDir}
 	if err := store.Save(tok); err != nil {

@@ -72,11 +72,18 @@ type Options struct {
 	Out io.Writer
 	// Timeout bounds the whole login; zero means DefaultTimeout.
 	Timeout time.Duration
+	// Handoff makes a separate grant for a script or website: the token
+	// is only returned in Result, never stored, and spotray's own login
+	// stays as it was. Each grant's refresh token rotates on its own, so
+	// the tray and the script never spend each other's. Config must have a
+	// client ID: the setup page is not shown.
+	Handoff bool
 }
 
 // Result is a completed login.
 type Result struct {
-	// Token is the login as saved to token.json.
+	// Token is the login as saved to token.json, or with Options.Handoff
+	// the grant that was not saved.
 	Token *tokens.Token
 	// Config is Options.Config with the client ID and secret entered on the
 	// setup page, if it was shown.
@@ -99,6 +106,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 				fmt.Fprintf(o.Out, "Could not start a browser: %v\n", err)
 			}
 		}
+	}
+	if o.Handoff && o.Config.ClientID == "" {
+		return nil, errors.New("a refresh token for a script needs a Spotify app: run `spotray login` first")
 	}
 	if o.Config.ClientID != "" {
 		if err := config.ValidateClientID(o.Config.ClientID); err != nil {

@@ -37,6 +37,10 @@ var (
 		Lead: "Spotify issued a login, but refuses this account's requests (403 Forbidden), so spotray did not save it.",
 		Hint: "Your Spotify app is in development mode: only its owner (who needs Premium) and at most 5 allow-listed users may use it. " +
 			"Add your account under User Management in the app's settings at " + config.DashboardURL + ", then run `spotray login` again."}
+	msgHandedOff = message{Title: "Refresh token created",
+		Lead:   "spotray handed a new refresh token to your script: the terminal or the clipboard has it. You can close this tab.",
+		Detail: "The token is not shown here, and spotray itself neither keeps nor uses it: its own login is unchanged.",
+		Hint:   "How to use it: see the terminal, the notification, or the README's section on tokens for scripts."}
 	msgSaveFailed = message{Title: "Not connected", Lead: "spotray could not save the login."}
 	msgFinished   = message{Title: "Login already finished",
 		Lead: "This login has already finished. You can close this tab; run `spotray login` to start a new one."}
