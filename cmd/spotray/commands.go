@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spotray/spotray/internal/account"
@@ -72,7 +75,7 @@ func (c *cli) logout() error {
 	return nil
 }
 
-func (c *cli) token(ctx context.Context) error {
+func (c *cli) token(ctx context.Context, asJSON bool) error {
 	acct, _, err := c.account()
 	if err != nil {
 		return err
@@ -81,17 +84,71 @@ func (c *cli) token(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(c.stdout, tok.AccessToken)
+	if !asJSON {
+		fmt.Fprintln(c.stdout, tok.AccessToken)
+		return nil
+	}
+	// What a script caching the token needs: it can reuse it until
+	// expires_at without asking again.
+	enc := json.NewEncoder(c.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(struct {
+		AccessToken string `json:"access_token"`
+		ExpiresAt   string `json:"expires_at"`
+		Scope       string `json:"scope"`
+	}{tok.AccessToken, tok.Expiry.UTC().Format(time.RFC3339), tok.Scope})
+}
+
+// refreshToken prints the tray's own refresh token, or with newGrant
+// makes a separate grant for a script and prints that one, with how to
+// use it on stderr.
+func (c *cli) refreshToken(ctx context.Context, newGrant, noBrowser bool) error {
+	acct, tok, err := c.account()
+	if !newGrant {
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(c.stdout, tok.RefreshToken)
+		return nil
+	}
+	// A separate grant needs the app, not the tray's login.
+	if err != nil && (acct == nil || !errors.Is(err, tokens.ErrNotLoggedIn)) {
+		return err
+	}
+	res, err := login.Run(ctx, login.Options{Paths: c.paths, Config: acct.Config, Out: c.stderr,
+		NoBrowser: noBrowser, Handoff: true})
+	if err != nil {
+		return fmt.Errorf("refresh token for a script: %w", err)
+	}
+	fmt.Fprintln(c.stdout, res.Token.RefreshToken)
+	fmt.Fprint(c.stderr, scriptUsage(acct.Config, res.Token))
 	return nil
 }
 
-func (c *cli) refreshToken() error {
-	_, tok, err := c.account()
-	if err != nil {
-		return err
+// scriptUsage tells how to use a refresh token made for a script, matched
+// to how the app refreshes: with its client secret (HTTP Basic), or with
+// PKCE, whose refresh tokens may be replaced on every refresh.
+func scriptUsage(cfg config.Config, tok *tokens.Token) string {
+	var b strings.Builder
+	endpoint := cfg.OAuth2().Endpoint.TokenURL
+	b.WriteString("\nThis refresh token (on standard output) is a separate login for your script: " +
+		"spotray never stores or uses it, and its own login is unchanged.\n")
+	if cfg.ClientSecret != "" {
+		b.WriteString("Your app has a client secret: refresh with HTTP Basic authentication, as Spotify's tutorials do:\n")
+		fmt.Fprintf(&b, "  curl -s -u \"%s:$CLIENT_SECRET\" -d grant_type=refresh_token -d refresh_token=\"$REFRESH_TOKEN\" %s\n",
+			cfg.ClientID, endpoint)
+		b.WriteString("If an answer carries a new refresh_token, use that one from then on.\n")
+	} else {
+		b.WriteString("Your app has no client secret (PKCE): refresh with client_id in the form and no secret, and save the " +
+			"refresh_token of every answer, because Spotify may replace it each time and revoke the old one:\n")
+		fmt.Fprintf(&b, "  curl -s -d grant_type=refresh_token -d refresh_token=\"$REFRESH_TOKEN\" -d client_id=%s %s\n",
+			cfg.ClientID, endpoint)
+		b.WriteString("A website that cannot save a new token should use an app with a client secret instead " +
+			"(set client_secret in config.toml, then run this again).\n")
 	}
-	fmt.Fprintln(c.stdout, tok.RefreshToken)
-	return nil
+	fmt.Fprintf(&b, "Spotify ends this login on %s, six months after you authorized; then run `spotray refresh-token --new` again.\n",
+		tok.LoginEndsAt().Format(time.DateOnly))
+	return b.String()
 }
 
 // status reads and never writes: it must be safe to run while debugging a

@@ -559,7 +559,7 @@ func TestTrayNoTokenLeaks(t *testing.T) {
 	waitUntil(t, "a refresh", func() bool { p.open(); return fake.Stats().Refreshes > refreshes })
 	p.waitMenu(episode...)
 
-	p.click("Copy refresh token")
+	p.click("Copy refresh token for a script…")
 	p.waitNote(0, "Refresh token copied")
 	p.click("Copy access token")
 	p.waitNote(0, "Access token copied")

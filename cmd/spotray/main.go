@@ -29,7 +29,9 @@ Usage:
   spotray login            connect to Spotify in your browser (--no-browser: only print the URL)
   spotray logout           forget the stored login
   spotray token            print a valid access token, refreshed if needed
-  spotray refresh-token    print the stored refresh token
+                           (--json: with expires_at and scope)
+  spotray refresh-token    print the tray's own refresh token; --new: make a separate
+                           one for a script in your browser (--no-browser: print the URL)
   spotray status           show the configuration and the login
   spotray now              print what is playing (--json: as JSON)
   spotray demo             run the tray against a built-in simulated Spotify
@@ -89,11 +91,14 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	name, rest := args[0], args[1:]
 	fs := flag.NewFlagSet("spotray "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var noBrowser, asJSON bool
+	var noBrowser, asJSON, newGrant bool
 	switch name {
 	case "login":
 		fs.BoolVar(&noBrowser, "no-browser", false, "print the login URL instead of opening a browser")
-	case "now":
+	case "refresh-token":
+		fs.BoolVar(&newGrant, "new", false, "make a separate refresh token for a script, in the browser")
+		fs.BoolVar(&noBrowser, "no-browser", false, "with --new: print the URL instead of opening a browser")
+	case "now", "token":
 		fs.BoolVar(&asJSON, "json", false, "print JSON")
 	}
 	if err := fs.Parse(rest); err != nil {
@@ -105,6 +110,9 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if fs.NArg() > 0 {
 		return usageErrorf("%s takes no arguments, got %q", name, fs.Arg(0))
 	}
+	if noBrowser && name == "refresh-token" && !newGrant {
+		return usageErrorf("refresh-token --no-browser needs --new: the tray's own token needs no browser")
+	}
 	cli := &cli{paths: config.DefaultPaths(), getenv: getenv, stdout: stdout, stderr: stderr}
 	switch name {
 	case "login":
@@ -112,9 +120,9 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	case "logout":
 		return cli.logout()
 	case "token":
-		return cli.token(ctx)
+		return cli.token(ctx, asJSON)
 	case "refresh-token":
-		return cli.refreshToken()
+		return cli.refreshToken(ctx, newGrant, noBrowser)
 	case "status":
 		return cli.status()
 	case "now":

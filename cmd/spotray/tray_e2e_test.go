@@ -468,7 +468,7 @@ func startPlaying(t *testing.T, opts fakespotify.Options, env ...string) (*trayP
 
 func connectedMenu(playback ...string) []string {
 	m := append([]string{}, playback...)
-	return append(m, "Connected as Demo Listener (disabled)", "Copy refresh token", "Copy access token",
+	return append(m, "Connected as Demo Listener (disabled)", "Copy refresh token for a script…", "Copy access token",
 		"---", "[x] Notifications", "[ ] Launch at login", "---", "Disconnect", "Quit")
 }
 
@@ -597,7 +597,7 @@ func TestTrayCopyTokens(t *testing.T) {
 	p := startTray(t, h, d)
 	p.waitMenu(connectedMenu("Paused: Dancing Queen — ABBA", "Arrival (disabled)")...)
 
-	p.click("Copy refresh token")
+	p.click("Copy refresh token for a script…")
 	stored := h.stored()
 	waitUntil(t, "the refresh token on the clipboard", func() bool {
 		return desktoptest.Clipboard(t, d.display) == stored.RefreshToken
@@ -1012,7 +1012,7 @@ func TestTrayBrokenConfig(t *testing.T) {
 func TestTrayCopyWithoutClipboardTool(t *testing.T) {
 	t.Parallel()
 	p, _ := startPlaying(t, fakespotify.Options{}, "PATH="+t.TempDir()) // no xclip, xsel or wl-copy
-	p.click("Copy refresh token")
+	p.click("Copy refresh token for a script…")
 	if n, _ := p.waitNote(0, "Could not copy the refresh token"); !strings.Contains(n.Body, "install xclip") {
 		t.Errorf("notification body = %q: want what to install", n.Body)
 	}

@@ -133,7 +133,8 @@ func applyClick(s State, id menu.ID) (State, []Effect) {
 	fx := []Effect{logf(slog.LevelDebug, "menu click", "entry", int(id))}
 	switch id {
 	case menu.Connect:
-		if s.Connecting {
+		// One login at a time: both need the callback port.
+		if s.Connecting || s.Granting {
 			break
 		}
 		s.Connecting = true
@@ -146,9 +147,10 @@ func applyClick(s State, id menu.ID) (State, []Effect) {
 		if s.Connected && s.Playback.Item.URL != "" {
 			fx = append(fx, OpenURL{s.Playback.Item.URL})
 		}
-	case menu.CopyRefreshToken:
-		if s.Connected {
-			fx = append(fx, Copy{What: RefreshToken, Config: s.Config})
+	case menu.CopyScriptToken:
+		if s.Connected && !s.Granting && !s.Connecting {
+			s.Granting = true
+			fx = append(fx, logf(slog.LevelInfo, "grant for a script started"), Copy{What: ScriptToken, Config: s.Config})
 		}
 	case menu.CopyAccessToken:
 		if s.Connected {
@@ -219,15 +221,18 @@ func loginFinished(s State, e LoginFinished, now time.Time) (State, []Effect) {
 }
 
 func copied(s State, e Copied, now time.Time) (State, []Effect) {
+	if e.What == ScriptToken {
+		s.Granting = false
+	}
 	if e.Err != nil {
 		if account.Classify(e.Err) != account.Kept {
 			return loginGone(s, e.Err)
 		}
-		return s, []Effect{logf(slog.LevelWarn, "copy "+secretName(e.What)+" token failed", "err", e.Err),
+		return s, []Effect{logf(slog.LevelWarn, "copy "+secretName(e.What)+" failed", "err", e.Err),
 			Notify{copyFailedNote(e.What, e.Err)}}
 	}
-	if e.What == RefreshToken {
-		return s, []Effect{logf(slog.LevelInfo, "refresh token copied to the clipboard"), Notify{copiedNote(e, now)}}
+	if e.What == ScriptToken {
+		return s, []Effect{logf(slog.LevelInfo, "refresh token for a script copied to the clipboard"), Notify{copiedNote(e, now)}}
 	}
 	return s, []Effect{logf(slog.LevelInfo, "access token copied to the clipboard", "valid_until", e.ValidUntil),
 		Notify{copiedNote(e, now)}}

@@ -406,7 +406,7 @@ func TestLoginGone(t *testing.T) {
 			[]string{"spotray cannot use its stored login"}, false, problemUnusableLogin},
 		{"invalid_grant on a copy", func(State) Event { return Copied{What: AccessToken, Err: errEnded} },
 			[]string{"Spotify ended spotray's login"}, true, ""},
-		{"logged out before a copy", func(State) Event { return Copied{What: RefreshToken, Err: tokens.ErrNotLoggedIn} },
+		{"logged out before a copy", func(State) Event { return Copied{What: ScriptToken, Err: tokens.ErrNotLoggedIn} },
 			nil, false, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -446,38 +446,69 @@ func TestLoginGone(t *testing.T) {
 
 func TestCopy(t *testing.T) {
 	ends := login3m.AuthorizedAt.AddDate(0, 6, 0)
+	entry := func(want string, enabled bool) func(*testing.T, State, []Effect) {
+		return func(t *testing.T, s State, fx []Effect) {
+			t.Helper()
+			if it := s.Menu(now, "linux").Items[menu.CopyScriptToken]; it.Label != want || it.Enabled != enabled {
+				t.Errorf("entry %+v, want %q enabled=%v", it, want, enabled)
+			}
+		}
+	}
+	body := func(want ...string) func(*testing.T, State, []Effect) {
+		return func(t *testing.T, s State, fx []Effect) {
+			t.Helper()
+			b := notesIn(fx)[0].Body
+			for _, w := range want {
+				if !strings.Contains(b, w) {
+					t.Errorf("body %q lacks %q", b, w)
+				}
+			}
+		}
+	}
+	const waiting = "Refresh token for a script: finish in your browser"
 	run(t, connectedState(), []step{
-		{e: Clicked{menu.CopyRefreshToken}, acts: "Copy", check: func(t *testing.T, s State, fx []Effect) {
-			if c := acts(fx)[0].(Copy); c.What != RefreshToken || c.Config != cfg {
+		// A new grant in the browser, never the tray's own token.
+		{e: Clicked{menu.CopyScriptToken}, acts: "Copy", check: func(t *testing.T, s State, fx []Effect) {
+			if c := acts(fx)[0].(Copy); c.What != ScriptToken || c.Config != cfg {
 				t.Errorf("copy %+v", c)
 			}
+			entry(waiting, false)(t, s, fx)
 		}},
-		{e: Copied{What: RefreshToken, ClientID: cfg.ClientID, LoginEndsAt: ends}, acts: "Notify", notes: []string{"Refresh token copied"},
-			check: func(t *testing.T, s State, fx []Effect) {
-				b := notesIn(fx)[0].Body
-				if !strings.Contains(b, cfg.ClientID) || !strings.Contains(b, "3 February 2027") {
-					t.Errorf("body %q", b)
-				}
+		// One browser login at a time: both need the callback port.
+		{e: Clicked{menu.CopyScriptToken}},
+		{e: Clicked{menu.Connect}},
+		{e: Copied{What: ScriptToken, ClientID: cfg.ClientID, LoginEndsAt: ends}, acts: "Notify",
+			notes: []string{"Refresh token for a script copied"}, check: func(t *testing.T, s State, fx []Effect) {
+				body(cfg.ClientID, "3 February 2027", "client_id in the form and no secret",
+					"save the new refresh token of every answer", "website", "client secret")(t, s, fx)
+				entry("Copy refresh token for a script…", true)(t, s, fx)
 			}},
+		{e: Clicked{menu.CopyScriptToken}, acts: "Copy"},
+		{e: Copied{What: ScriptToken, ClientID: cfg.ClientID, WithSecret: true, LoginEndsAt: ends}, acts: "Notify",
+			notes: []string{"Refresh token for a script copied"}, check: body("HTTP Basic", "3 February 2027")},
 		{e: Clicked{menu.CopyAccessToken}, acts: "Copy"},
 		{e: Copied{What: AccessToken, ValidUntil: now.Add(59 * time.Minute)}, acts: "Notify", notes: []string{"Access token copied"},
-			check: func(t *testing.T, s State, fx []Effect) {
-				if b := notesIn(fx)[0].Body; !strings.Contains(b, "14:59 (59 minutes)") {
-					t.Errorf("body %q", b)
-				}
-			}},
-		{e: Copied{What: RefreshToken, Err: errors.New("no clipboard tool found: install xclip")}, acts: "Notify",
-			notes: []string{"Could not copy the refresh token"}, check: func(t *testing.T, s State, fx []Effect) {
-				if !s.Connected || !strings.Contains(notesIn(fx)[0].Body, "install xclip") {
+			check: body("14:59 (59 minutes)")},
+		{e: Clicked{menu.CopyScriptToken}, acts: "Copy"},
+		{e: Copied{What: ScriptToken, Err: errors.New("no clipboard tool found: install xclip")}, acts: "Notify",
+			notes: []string{"Could not copy the refresh token for a script"}, check: func(t *testing.T, s State, fx []Effect) {
+				if !s.Connected || s.Granting || !strings.Contains(notesIn(fx)[0].Body, "install xclip") {
 					t.Error("a clipboard failure should say what to install and keep the login")
 				}
 			}},
+		{e: Clicked{menu.CopyScriptToken}, acts: "Copy"},
+		{e: Copied{What: ScriptToken, Err: fmt.Errorf("login: %w", login.ErrDeclined)}, acts: "Notify",
+			notes: []string{"Could not copy the refresh token for a script"}, check: entry("Copy refresh token for a script…", true)},
 		{e: Copied{What: AccessToken, Err: errors.New("refresh access token: dial tcp: connection refused")}, acts: "Notify",
 			notes: []string{"Could not copy the access token"}},
 	})
+	// While the tray's own login runs, no grant starts.
+	s := connectedState()
+	s.Connecting = true
+	run(t, s, []step{{e: Clicked{menu.CopyScriptToken}}})
 	// Nothing to copy without a login.
-	s, _ := Init(Startup{Config: cfg, LoginErr: tokens.ErrNotLoggedIn}, now)
-	run(t, s, []step{{e: Clicked{menu.CopyRefreshToken}}, {e: Clicked{menu.CopyAccessToken}}, {e: Clicked{menu.Disconnect}},
+	s, _ = Init(Startup{Config: cfg, LoginErr: tokens.ErrNotLoggedIn}, now)
+	run(t, s, []step{{e: Clicked{menu.CopyScriptToken}}, {e: Clicked{menu.CopyAccessToken}}, {e: Clicked{menu.Disconnect}},
 		{e: Clicked{menu.Playing}}, {e: MenuOpened{}}})
 }
 

@@ -41,11 +41,15 @@ type Secret uint8
 
 // The tokens.
 const (
-	RefreshToken Secret = iota
+	// ScriptToken is the refresh token of a new grant made for a script
+	// in the browser, never the tray's own: with rotation, two users of
+	// one refresh token log each other out.
+	ScriptToken Secret = iota
 	AccessToken
 )
 
-// Copy puts Config's login's token on the clipboard; Copied follows.
+// Copy puts a token on the clipboard: Config's login's access token, or a
+// new grant's refresh token; Copied follows.
 type Copy struct {
 	What   Secret
 	Config config.Config

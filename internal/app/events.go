@@ -35,8 +35,9 @@ type LoginFinished struct {
 // for.
 type Copied struct {
 	What        Secret
-	ClientID    string    // the login's client ID (refresh token)
-	LoginEndsAt time.Time // when Spotify ends the login (refresh token)
+	ClientID    string    // the grant's client ID (refresh token)
+	WithSecret  bool      // the app has a client secret: refresh with HTTP Basic (refresh token)
+	LoginEndsAt time.Time // when Spotify ends the grant (refresh token)
 	ValidUntil  time.Time // the access token's expiry (access token)
 	Err         error
 }

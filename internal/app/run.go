@@ -254,15 +254,17 @@ func (r *Runner) stopPolling() {
 	r.poller, r.stopPoller = nil, nil
 }
 
-// copy puts a token of e's login on the clipboard.
+// copy puts e's token on the clipboard: for a script, a new grant's,
+// made in the browser and stored nowhere.
 func (r *Runner) copy(e Copy) Event {
 	acct := account.New(r.Paths, e.Config)
 	c := Copied{What: e.What}
-	if e.What == RefreshToken {
-		tok, err := acct.Tokens.Stored()
+	if e.What == ScriptToken {
+		o := login.Options{Paths: r.Paths, Config: e.Config, Out: lineLog{r.Log}, Handoff: true}
+		res, err := r.Login(r.ctx, o)
 		if err == nil {
-			c.ClientID, c.LoginEndsAt = tok.ClientID, tok.LoginEndsAt()
-			err = r.Copy(tok.RefreshToken)
+			c.ClientID, c.WithSecret, c.LoginEndsAt = res.Config.ClientID, res.Config.ClientSecret != "", res.Token.LoginEndsAt()
+			err = r.Copy(res.Token.RefreshToken)
 		}
 		c.Err = err
 		return c

@@ -39,6 +39,7 @@ type State struct {
 
 	Connected  bool // a usable stored login exists
 	Connecting bool // a login is waiting for the browser
+	Granting   bool // a refresh token for a script is waiting for the browser
 	User       string
 	// LoginEndsAt is when Spotify ends the login (zero: unknown).
 	LoginEndsAt time.Time
@@ -70,6 +71,7 @@ func (s State) View(now time.Time) menu.View {
 	return menu.View{
 		Connected:     s.Connected,
 		Connecting:    s.Connecting,
+		Granting:      s.Granting,
 		User:          s.User,
 		LoginEndsAt:   s.LoginEndsAt,
 		Playback:      s.Playback,

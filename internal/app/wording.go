@@ -107,12 +107,17 @@ func openFailedNote(err error) notify.Notification {
 }
 
 func copiedNote(c Copied, now time.Time) notify.Notification {
-	if c.What == RefreshToken {
+	if c.What == ScriptToken {
+		how := "Your app has a client secret: refresh with HTTP Basic (client ID and secret), as the tutorials do."
+		if !c.WithSecret {
+			how = "Refresh with client_id in the form and no secret, and save the new refresh token of every answer. " +
+				"For a website that cannot save it, use an app with a client secret."
+		}
 		return notify.Notification{
-			Summary: "Refresh token copied",
-			Body: fmt.Sprintf("Use it with client ID %s. Spotify ends this login on %s. "+
-				"While spotray runs, Spotify may replace the token: `spotray refresh-token` prints the current one.",
-				c.ClientID, c.LoginEndsAt.In(now.Location()).Format("2 January 2006")),
+			Summary: "Refresh token for a script copied",
+			Body: fmt.Sprintf("A separate login for client ID %s, which spotray never uses. %s "+
+				"Spotify ends it on %s. The README shows the curl command.",
+				c.ClientID, how, c.LoginEndsAt.In(now.Location()).Format("2 January 2006")),
 		}
 	}
 	return notify.Notification{
@@ -124,10 +129,10 @@ func copiedNote(c Copied, now time.Time) notify.Notification {
 
 // secretName names a token in messages.
 func secretName(s Secret) string {
-	if s == RefreshToken {
-		return "refresh"
+	if s == ScriptToken {
+		return "refresh token for a script"
 	}
-	return "access"
+	return "access token"
 }
 
 func copyFailedNote(what Secret, err error) notify.Notification {
@@ -135,7 +140,7 @@ func copyFailedNote(what Secret, err error) notify.Notification {
 	if u, ok := account.FileTrouble(err); ok {
 		body = unwritableText(u) + ".\n(" + body + ")"
 	}
-	return notify.Notification{Summary: "Could not copy the " + secretName(what) + " token", Body: body}
+	return notify.Notification{Summary: "Could not copy the " + secretName(what), Body: body}
 }
 
 // unwritableProblem names a file system that refuses spotray's writes and

@@ -21,18 +21,18 @@ type ID int
 
 // The menu entries, in menu order (Layout adds the separators).
 const (
-	Connect          ID = iota // "Connect Spotify", or the login in progress
-	Playing                    // the current item; opens it in Spotify
-	Album                      // album or show of the current item
-	Notice                     // what is wrong, in words (disabled)
-	Account                    // "Connected as NAME" (disabled)
-	CopyRefreshToken           // refresh token to the clipboard
-	CopyAccessToken            // a fresh access token to the clipboard
-	Notifications              // checkbox: announce new tracks
-	Autostart                  // checkbox: launch at login
-	Disconnect                 // forget the login
-	Quit                       // exit
-	NumItems                   // the number of entries
+	Connect         ID = iota // "Connect Spotify", or the login in progress
+	Playing                   // the current item; opens it in Spotify
+	Album                     // album or show of the current item
+	Notice                    // what is wrong, in words (disabled)
+	Account                   // "Connected as NAME" (disabled)
+	CopyScriptToken           // a new, separate refresh token for a script, to the clipboard
+	CopyAccessToken           // a fresh access token to the clipboard
+	Notifications             // checkbox: announce new tracks
+	Autostart                 // checkbox: launch at login
+	Disconnect                // forget the login
+	Quit                      // exit
+	NumItems                  // the number of entries
 )
 
 // Separator marks a separator line in Layout.
@@ -42,7 +42,7 @@ const Separator ID = -1
 // sits between groups that always show something (Connect or Playing
 // above the first, the checkboxes between, Quit below the second).
 var Layout = []ID{
-	Connect, Playing, Album, Notice, Account, CopyRefreshToken, CopyAccessToken,
+	Connect, Playing, Album, Notice, Account, CopyScriptToken, CopyAccessToken,
 	Separator, Notifications, Autostart,
 	Separator, Disconnect, Quit,
 }
@@ -85,6 +85,8 @@ type Menu struct {
 type View struct {
 	Connected  bool // a stored login exists
 	Connecting bool // a login is in progress in the browser
+	// Granting: a refresh token for a script is being made in the browser.
+	Granting bool
 	// User is the Spotify display name (or id) the login belongs to.
 	User string
 	// LoginEndsAt is when Spotify stops accepting the login (zero: unknown).
@@ -154,7 +156,11 @@ func Build(s View, goos string) Menu {
 		account += " · " + ExpiryPhrase(endsIn)
 	}
 	set(Account, account, s.Connected, false)
-	set(CopyRefreshToken, "Copy refresh token", s.Connected, true)
+	if s.Granting {
+		set(CopyScriptToken, "Refresh token for a script: finish in your browser", s.Connected, false)
+	} else {
+		set(CopyScriptToken, "Copy refresh token for a script…", s.Connected, true)
+	}
 	set(CopyAccessToken, "Copy access token", s.Connected, true)
 	set(Notifications, "Notifications", true, true)
 	m.Items[Notifications].Checked = s.Notifications

@@ -200,7 +200,7 @@ func checkConnected(t *testing.T, m Menu, w want) {
 	checkEntry(t, m, Album, w.album, false)
 	checkEntry(t, m, Notice, w.notice, false)
 	checkEntry(t, m, Account, w.account, false)
-	checkEntry(t, m, CopyRefreshToken, "Copy refresh token", true)
+	checkEntry(t, m, CopyScriptToken, "Copy refresh token for a script…", true)
 	checkEntry(t, m, CopyAccessToken, "Copy access token", true)
 	checkEntry(t, m, Notifications, "Notifications", true)
 	checkEntry(t, m, Autostart, "Launch at login", true)
@@ -261,7 +261,7 @@ func TestBuildNotConnected(t *testing.T) {
 			m := Build(tc.s, "linux")
 			checkEntry(t, m, Connect, tc.connect, tc.connectEnabled)
 			checkEntry(t, m, Notice, tc.notice, false)
-			for _, id := range []ID{Playing, Album, Account, CopyRefreshToken, CopyAccessToken, Disconnect} {
+			for _, id := range []ID{Playing, Album, Account, CopyScriptToken, CopyAccessToken, Disconnect} {
 				checkEntry(t, m, id, "", false)
 			}
 			checkEntry(t, m, Notifications, "Notifications", true)
