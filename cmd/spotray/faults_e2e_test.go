@@ -560,7 +560,8 @@ func TestTrayNoTokenLeaks(t *testing.T) {
 	p.waitMenu(episode...)
 
 	p.click("Copy refresh token for a script…")
-	p.waitNote(0, "Refresh token copied")
+	p.consent(len(p.browsed()) + 1)
+	p.waitNote(0, "Refresh token for a script copied")
 	p.click("Copy access token")
 	p.waitNote(0, "Access token copied")
 
