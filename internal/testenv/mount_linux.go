@@ -27,12 +27,17 @@ func SmallDisk(t testing.TB, size int) string {
 	return dir
 }
 
-// ReadOnly makes a mount made by SmallDisk read-only, as a read-only file
-// system is even to root, for which file modes mean nothing.
-func ReadOnly(t testing.TB, dir string) {
+// Remount makes a mount made by SmallDisk read-only, as a read-only file
+// system is even to root (for whom file modes mean nothing), or writable
+// again.
+func Remount(t testing.TB, dir string, readOnly bool) {
 	t.Helper()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", syscall.MS_REMOUNT|syscall.MS_RDONLY, ""); err != nil {
-		Unavailable(t, "cannot remount "+dir+" read-only: "+err.Error())
+	flags := uintptr(syscall.MS_REMOUNT)
+	if readOnly {
+		flags |= syscall.MS_RDONLY
+	}
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", flags, ""); err != nil {
+		Unavailable(t, "cannot remount "+dir+": "+err.Error())
 	}
 }
 

@@ -11,8 +11,8 @@ func SmallDisk(t testing.TB, size int) string {
 	return ""
 }
 
-// ReadOnly needs Linux's tmpfs; elsewhere the test is Unavailable.
-func ReadOnly(t testing.TB, dir string) {
+// Remount needs Linux's tmpfs; elsewhere the test is Unavailable.
+func Remount(t testing.TB, dir string, readOnly bool) {
 	t.Helper()
 	Unavailable(t, "a read-only file system needs Linux's tmpfs")
 }
