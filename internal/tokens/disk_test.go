@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -89,5 +90,29 @@ func TestRefreshSavedWhenTheDiskFillsMeanwhile(t *testing.T) {
 	}
 	if leftovers, _ := filepath.Glob(filepath.Join(src.Store.Dir, ".token.json.tmp-*")); len(leftovers) > 0 {
 		t.Errorf("temporary files left: %v", leftovers)
+	}
+}
+
+// BenchmarkSaveRefresh measures the one window in which a refresh can
+// still be lost: from Spotify's answer to the rename of the new token file
+// (encoding, writing into the reserved space, flushing, renaming).
+func BenchmarkSaveRefresh(b *testing.B) {
+	s := &Store{Dir: b.TempDir()}
+	t := sampleToken()
+	t.AccessToken = strings.Repeat("a", 300) // Spotify's are about this long
+	t.RefreshToken = strings.Repeat("r", 131)
+	if err := s.Save(t); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		b.StopTimer()
+		room, err := s.reserve(t)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if err := s.commit(room, t); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
