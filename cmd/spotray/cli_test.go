@@ -34,7 +34,7 @@ func TestHelpVersionAndUsageErrors(t *testing.T) {
 		{[]string{"version"}, 0, "spotray ", ""},
 		{[]string{"frobnicate"}, 2, "", "unknown command \"frobnicate\": run `spotray help`"},
 		{[]string{"token", "extra"}, 2, "", "token takes no arguments"},
-		{[]string{"token", "--json"}, 2, "", "flag provided but not defined"},
+		{[]string{"token", "--yaml"}, 2, "", "flag provided but not defined"},
 		{[]string{"now", "--bogus"}, 2, "", "flag provided but not defined"},
 	} {
 		out, errOut, code := h.run(tc.args...)
