@@ -151,6 +151,17 @@ func scriptUsage(cfg config.Config, tok *tokens.Token) string {
 	return b.String()
 }
 
+// unwritableHint says what to do about a directory spotray cannot write
+// to. Nothing was spent: the stored login works again once it is fixed.
+func unwritableHint(u account.Unwritable) string {
+	fix := map[account.Reason]string{
+		account.ReadOnly:     "it is on a read-only file system: make it writable",
+		account.Full:         "its disk is full: free some space",
+		account.NotPermitted: "your user may not write there: give it write access",
+	}[u.Reason]
+	return fmt.Sprintf("spotray cannot write to %s: %s, then try again (the stored login is intact).", u.Dir, fix)
+}
+
 // status reads and never writes: it must be safe to run while debugging a
 // broken setup. It exits non-zero when there is no usable login, like
 // `gh auth status`, so scripts can test for one.

@@ -56,7 +56,8 @@ func TestFullDiskKeepsTheLogin(t *testing.T) {
 	testenv.Fill(t, disk)
 
 	_, errOut, code := h.run("token")
-	if code != 1 || !strings.Contains(errOut, "no space left on device") {
+	if code != 1 || !strings.Contains(errOut, "no space left on device") ||
+		!strings.Contains(errOut, "spotray cannot write to "+h.Paths.ConfigDir+": its disk is full: free some space") {
 		t.Fatalf("token on a full disk: exit %d, %q", code, errOut)
 	}
 	if after, _ := os.ReadFile(path); !bytes.Equal(after, before) {

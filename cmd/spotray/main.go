@@ -15,6 +15,7 @@ import (
 	"runtime/debug"
 	"syscall"
 
+	"github.com/spotray/spotray/internal/account"
 	"github.com/spotray/spotray/internal/config"
 )
 
@@ -77,6 +78,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return 0
 	}
 	fmt.Fprintf(stderr, "spotray: %v\n", err)
+	if u, ok := account.FileTrouble(err); ok {
+		fmt.Fprintln(stderr, unwritableHint(u))
+	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code
