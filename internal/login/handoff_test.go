@@ -7,7 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/spotray/spotray/internal/config"
 	"github.com/spotray/spotray/internal/fakespotify"
 	"github.com/spotray/spotray/internal/tokens"
 )
@@ -48,5 +50,35 @@ func TestRunHandoffNeedsAnApp(t *testing.T) {
 	_, err := Run(context.Background(), Options{Paths: testPaths(t), Handoff: true, Out: &bytes.Buffer{}})
 	if err == nil || !strings.Contains(err.Error(), "spotray login") {
 		t.Fatalf("a handoff without a client ID: %v", err)
+	}
+}
+
+func TestHandoffUsage(t *testing.T) {
+	tok := &tokens.Token{AuthorizedAt: time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)}
+	cfg := config.Config{ClientID: "0123456789abcdef0123456789abcdef", AccountsURL: "https://accounts.spotify.com"}
+	for _, tc := range []struct {
+		secret   string
+		want     []string
+		unwanted []string
+	}{
+		{"", []string{"no client secret", "-d client_id=" + cfg.ClientID + " https://accounts.spotify.com/api/token",
+			"save the refresh_token of every answer", "website", "client secret instead", "2027-06-02", "six months"},
+			[]string{"-u "}},
+		{"s3cret", []string{"HTTP Basic", `-u "` + cfg.ClientID + `:$CLIENT_SECRET"`, "2027-06-02"},
+			[]string{"s3cret", "client_id="}},
+	} {
+		c := cfg
+		c.ClientSecret = tc.secret
+		got := HandoffUsage(c, tok)
+		for _, w := range tc.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("secret %q: lacks %q:\n%s", tc.secret, w, got)
+			}
+		}
+		for _, w := range tc.unwanted {
+			if strings.Contains(got, w) {
+				t.Errorf("secret %q: has %q:\n%s", tc.secret, w, got)
+			}
+		}
 	}
 }
