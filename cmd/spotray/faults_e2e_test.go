@@ -128,7 +128,7 @@ func (r *faultRig) hold(deadline time.Time) {
 
 // shows reports whether the tooltip and the menu are exactly these.
 func (r *faultRig) shows(tip string, menu []string) bool {
-	return r.tooltip() == tip && slices.Equal(r.shown(), menu)
+	return r.item().ToolTip() == tip && slices.Equal(r.item().Shown(), menu)
 }
 
 // requestsBetween returns the times Spotify received requests for path
@@ -273,7 +273,7 @@ func runOfflineFault(t *testing.T, tc offlineFault) {
 	// The trouble shows, in the tooltip and the menu, during the window.
 	windowEnd := began.Add(tc.window)
 	if !r.within(windowEnd, func() bool { return r.shows(offlineTip, troubledMenu(offlineCue)) }) {
-		t.Fatalf("no trouble shown during the fault: tooltip %q, menu %q", r.tooltip(), r.shown())
+		t.Fatalf("no trouble shown during the fault: tooltip %q, menu %q", r.item().ToolTip(), r.item().Shown())
 	}
 	shown := time.Since(began)
 	r.hold(windowEnd)
@@ -315,7 +315,7 @@ func runOfflineFault(t *testing.T, tc offlineFault) {
 	}
 	bound := retryCeiling(failures+1) + pollInterval + busySlack
 	if !r.within(ended.Add(bound), func() bool { return r.shows(playingTip, playingMenu) }) {
-		t.Fatalf("not recovered %v after the fault ended: tooltip %q, menu %q", bound, r.tooltip(), r.shown())
+		t.Fatalf("not recovered %v after the fault ended: tooltip %q, menu %q", bound, r.item().ToolTip(), r.item().Shown())
 	}
 	recovered := time.Since(ended)
 	t.Logf("%d polls in the %v window (at most %d allowed), trouble shown after %v, %v CPU; "+
@@ -369,11 +369,11 @@ func TestTrayRateLimited(t *testing.T) {
 		began := time.Now()
 		r.fake.SetAPIFault(fakespotify.Fault{Kind: fakespotify.FaultRateLimit, RetryAfter: retry, Quota: true, Times: 1})
 		var limited []time.Time
-		waitUntil(t, "the 429", func() bool {
+		testenv.WaitFor(t, "the 429", func() bool {
 			limited = requestsBetween(r.fake, currentlyPlayingPath, began, time.Now())
 			return len(limited) > 0
 		})
-		tips := r.openRepeatedly(limited[0].Add(retry+pollInterval+busySlack), func() bool { return r.tooltip() == playingTip })
+		tips := r.openRepeatedly(limited[0].Add(retry+pollInterval+busySlack), func() bool { return r.item().ToolTip() == playingTip })
 		r.recoversFromLimit(limited[:1], retry, tips)
 		if !strings.Contains(r.out.String(), "quota exceeded") {
 			t.Errorf("the log does not say the quota is exceeded:\n%s", r.out.String())
@@ -394,9 +394,9 @@ func (r *faultRig) openRepeatedly(deadline time.Time, done func() bool) []string
 	}
 	for time.Now().Before(deadline) {
 		r.alive()
-		r.open()
-		note(r.tooltip())
-		for _, s := range r.shown() {
+		r.item().Open()
+		note(r.item().ToolTip())
+		for _, s := range r.item().Shown() {
 			if strings.HasPrefix(s, "Rate-limited") || strings.HasPrefix(s, "Offline") {
 				note(s)
 			}
@@ -419,7 +419,7 @@ func (r *faultRig) recoversFromLimit(limited []time.Time, retry time.Duration, s
 	last := limited[len(limited)-1]
 	bound := last.Add(retry + pollInterval + busySlack)
 	if !r.within(bound, func() bool { return r.shows(playingTip, playingMenu) }) {
-		t.Fatalf("not recovered %v after the last 429: tooltip %q, menu %q", bound.Sub(last), r.tooltip(), r.shown())
+		t.Fatalf("not recovered %v after the last 429: tooltip %q, menu %q", bound.Sub(last), r.item().ToolTip(), r.item().Shown())
 	}
 	recovered := time.Since(last)
 	all := r.fake.Requests(currentlyPlayingPath)
@@ -494,10 +494,10 @@ func TestTrayLoginRefused(t *testing.T) {
 			tc.begin(r.fake)
 			ended := []string{"Connect Spotify", "Spotify ended this login (disabled)", "---", "[x] Notifications",
 				"[ ] Launch at login", "---", "Quit"}
-			if !r.within(began.Add(waitLimit), func() bool { return slices.Equal(r.shown(), ended) }) {
-				t.Fatalf("menu %q, want %q", r.shown(), ended)
+			if !r.within(began.Add(testenv.WaitLimit), func() bool { return slices.Equal(r.item().Shown(), ended) }) {
+				t.Fatalf("menu %q, want %q", r.item().Shown(), ended)
 			}
-			if tip := r.tooltip(); tip != "Spotify ended this login: click Connect Spotify" {
+			if tip := r.item().ToolTip(); tip != "Spotify ended this login: click Connect Spotify" {
 				t.Errorf("tooltip %q", tip)
 			}
 			// Nothing more happens: no polls, refreshes or notifications.
@@ -520,9 +520,9 @@ func TestTrayLoginRefused(t *testing.T) {
 			}
 
 			r.fake.ClearFaults()
-			r.click("Connect Spotify")
+			r.item().Click("Connect Spotify")
 			r.consent(1)
-			r.waitMenu(playingMenu...)
+			r.item().WaitMenu(playingMenu...)
 		})
 	}
 }
@@ -537,31 +537,31 @@ func TestTrayLoginRefused(t *testing.T) {
 func TestTrayNoTokenLeaks(t *testing.T) {
 	t.Parallel()
 	testenv.Require(t, "Xvfb", "xclip")
-	d := newDesk(t, true)
+	d := newDesk(t)
 	d.display = desktoptest.StartXvfb(t)
 	fake := fakespotify.NewTestServer(t, fakespotify.Options{AutoApprove: true})
 	fake.SetCurrentlyPlaying(playing(t, fakespotify.FixtureTrack, true))
 	h := trayHome(t, fake)
 	p := startTray(t, h, d)
-	p.waitMenu(notConnectedMenu...)
-	p.click("Connect Spotify")
+	p.item().WaitMenu(notConnectedMenu...)
+	p.item().Click("Connect Spotify")
 	p.consent(1)
-	p.waitMenu(playingMenu...)
+	p.item().WaitMenu(playingMenu...)
 
 	fake.SetCurrentlyPlaying(fakespotify.Fixture(fakespotify.FixtureEpisode))
 	episode := connectedMenu("The Giant Beastcast: Episode 0 — The Giant Beastcast")
-	p.waitMenu(episode...)
+	p.item().WaitMenu(episode...)
 	p.waitNote(0, "The Giant Beastcast: Episode 0")
 
 	// A refresh in the tray: Spotify expires the access token early.
 	refreshes := fake.Stats().Refreshes
 	fake.ExpireAccessTokens()
-	waitUntil(t, "a refresh", func() bool { p.open(); return fake.Stats().Refreshes > refreshes })
-	p.waitMenu(episode...)
+	testenv.WaitFor(t, "a refresh", func() bool { p.item().Open(); return fake.Stats().Refreshes > refreshes })
+	p.item().WaitMenu(episode...)
 
-	p.click("Copy refresh token")
+	p.item().Click("Copy refresh token")
 	p.waitNote(0, "Refresh token copied")
-	p.click("Copy access token")
+	p.item().Click("Copy access token")
 	p.waitNote(0, "Access token copied")
 
 	// Faults the tray waits out, each once: the tray meets each (the
@@ -583,8 +583,8 @@ func TestTrayNoTokenLeaks(t *testing.T) {
 	} {
 		before := len(fake.Requests(f.path))
 		f.inject()
-		waitUntil(t, "the fault to be met", func() bool { p.open(); return len(fake.Requests(f.path)) >= before+f.times })
-		p.waitMenu(episode...)
+		testenv.WaitFor(t, "the fault to be met", func() bool { p.item().Open(); return len(fake.Requests(f.path)) >= before+f.times })
+		p.item().WaitMenu(episode...)
 	}
 
 	// The terminal commands, beside the tray, healthy and failing.
@@ -621,8 +621,8 @@ func TestTrayNoTokenLeaks(t *testing.T) {
 	fake.SetTokenFault(fakespotify.Fault{Kind: fakespotify.FaultInvalidGrant})
 	fake.ExpireAccessTokens()
 	expireStored(t, h)
-	waitUntil(t, "the login to end", func() bool {
-		p.open()
+	testenv.WaitFor(t, "the login to end", func() bool {
+		p.item().Open()
 		return slices.ContainsFunc(d.notes.Calls(), func(n desktoptest.NotifyCall) bool {
 			return n.Summary == "Spotify ended spotray's login"
 		})
@@ -649,7 +649,7 @@ func TestTrayNoTokenLeaks(t *testing.T) {
 	for _, n := range d.notes.Calls() {
 		texts = append(texts, n.Summary, n.Body)
 	}
-	texts = append(texts, strings.Join(p.shown(), "\n"), p.tooltip(), p.out.String())
+	texts = append(texts, strings.Join(p.item().Shown(), "\n"), p.item().ToolTip(), p.out.String())
 	for _, tok := range issued {
 		for _, s := range texts {
 			if strings.Contains(s, tok) {
