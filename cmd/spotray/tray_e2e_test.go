@@ -570,42 +570,6 @@ func TestTrayWithoutPanel(t *testing.T) {
 	}
 }
 
-// TestTrayLoginEnded: Spotify refusing the refresh token takes the tray
-// back to Connect Spotify with exactly one notification; connecting again
-// works.
-func TestTrayLoginEnded(t *testing.T) {
-	t.Parallel()
-	p, fake := startPlaying(t, fakespotify.Options{AutoApprove: true})
-	h, d := p.h, p.d
-
-	fake.SetTokenFault(fakespotify.Fault{Kind: fakespotify.FaultInvalidGrant, Message: "Refresh token expired"})
-	fake.ExpireAccessTokens()
-	p.item().WaitMenu("Connect Spotify", "Spotify ended this login (disabled)", "---", "[x] Notifications", "[ ] Launch at login", "---", "Quit")
-	if tip := p.item().ToolTip(); tip != "Spotify ended this login: click Connect Spotify" {
-		t.Errorf("tooltip = %q", tip)
-	}
-	ended, endedIdx := p.waitNote(0, "Spotify ended spotray's login")
-	if !strings.Contains(ended.Body, "Refresh token expired") {
-		t.Errorf("notification body = %q: want Spotify's reason", ended.Body)
-	}
-	if _, err := os.Stat(filepath.Join(h.Paths.ConfigDir, "token.json")); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("token.json still there: %v", err)
-	}
-
-	fake.ClearFaults()
-	p.item().Click("Connect Spotify")
-	p.consent(1)
-	p.item().WaitMenu(connectedMenu("Dancing Queen — ABBA", "Arrival (disabled)")...)
-	_, idx := p.waitNote(endedIdx+1, "Connected to Spotify")
-	if calls := d.notes.Calls(); idx != endedIdx+1 || endedIdx != 0 {
-		t.Errorf("want exactly one notification about the ended login, then the new login: %s", describeNotes(calls))
-	}
-	// After a failure, Spotify is asked to show its consent page again.
-	if got := fake.LastAuthorize().Get("show_dialog"); got != "true" {
-		t.Errorf("show_dialog = %q after the login ended, want true", got)
-	}
-}
-
 // TestTrayLoginDeclined: declining on Spotify's consent page says so in
 // the menu and in one notification, and the next try asks Spotify to show
 // its consent page again.
@@ -656,46 +620,6 @@ func (p *trayProc) answerConsent(n int, action string) {
 		p.t.Fatalf("browser: %v", err)
 	}
 	resp.Body.Close()
-}
-
-// TestTrayTrouble: Spotify failing or rate-limiting shows in the menu, the
-// tooltip and the icon, and passes when Spotify answers again.
-func TestTrayTrouble(t *testing.T) {
-	t.Parallel()
-	p, fake := startPlaying(t, fakespotify.Options{})
-	fine := playingMenu
-	okIcon := p.item().Icon()
-
-	fake.SetAPIFault(fakespotify.Fault{Kind: fakespotify.FaultStatus, Status: 503})
-	offline := slices.Insert(slices.Clone(fine), 2, "Offline: retrying… (disabled)")
-	p.item().WaitMenu(offline...)
-	if tip := p.item().ToolTip(); tip != "Offline: retrying…" {
-		t.Errorf("tooltip = %q", tip)
-	}
-	troubleIcon := p.item().Icon()
-	if bytes.Equal(troubleIcon, okIcon) {
-		t.Error("the icon does not change when Spotify fails")
-	}
-
-	fake.ClearFaults()
-	p.item().WaitMenu(fine...)
-	if !bytes.Equal(p.item().Icon(), okIcon) {
-		t.Error("the icon does not come back when Spotify answers again")
-	}
-
-	fake.SetAPIFault(fakespotify.Fault{Kind: fakespotify.FaultRateLimit, RetryAfter: time.Hour})
-	testenv.WaitFor(t, "the rate limit to show", func() bool {
-		p.item().Open()
-		return slices.ContainsFunc(p.item().Shown(), func(s string) bool {
-			return strings.HasPrefix(s, "Rate-limited by Spotify: retrying at ")
-		})
-	})
-	if tip := p.item().ToolTip(); !strings.HasPrefix(tip, "Spotify is rate-limiting spotray; retrying at ") {
-		t.Errorf("tooltip = %q", tip)
-	}
-	if !bytes.Equal(p.item().Icon(), troubleIcon) {
-		t.Error("the icon does not show the rate limit")
-	}
 }
 
 // TestTrayDisconnect removes token.json and returns to the first-run menu.
