@@ -23,6 +23,7 @@ import (
 const anyPort = config.EnvRedirectURI + "=http://127.0.0.1:0/callback"
 
 func TestHelpVersionAndUsageErrors(t *testing.T) {
+	t.Parallel()
 	h := newHome(t, nil)
 	for _, tc := range []struct {
 		args        []string
@@ -45,6 +46,7 @@ func TestHelpVersionAndUsageErrors(t *testing.T) {
 }
 
 func TestCommandsWithoutClientIDSayWhatToDo(t *testing.T) {
+	t.Parallel()
 	h := newHome(t, nil)
 	for _, cmd := range []string{"token", "refresh-token", "now"} {
 		out, errOut, code := h.run(cmd)
@@ -61,6 +63,7 @@ func TestCommandsWithoutClientIDSayWhatToDo(t *testing.T) {
 }
 
 func TestBrokenConfigIsReportedWithLineAndKept(t *testing.T) {
+	t.Parallel()
 	h := newHome(t, nil)
 	broken := "client_id = \"" + fakespotify.DefaultClientID + "\"\nredirect_uri = http://127.0.0.1/cb\n"
 	if err := os.MkdirAll(h.Paths.ConfigDir, 0o700); err != nil {
@@ -84,6 +87,7 @@ func TestBrokenConfigIsReportedWithLineAndKept(t *testing.T) {
 }
 
 func TestLocalhostRedirectIsRefusedWithTheFix(t *testing.T) {
+	t.Parallel()
 	h := newHome(t, nil)
 	h.Env = append(h.Env, config.EnvRedirectURI+"=http://localhost:8974/callback")
 	_, errOut, code := h.run("login", "--no-browser")
@@ -96,6 +100,7 @@ func TestLocalhostRedirectIsRefusedWithTheFix(t *testing.T) {
 // through the real binary: log in without a desktop browser, then use every
 // command scripts rely on.
 func TestLoginOverHTTPThenScriptCommands(t *testing.T) {
+	t.Parallel()
 	fake := fakespotify.NewTestServer(t, fakespotify.Options{AutoApprove: true})
 	h := newHome(t, fake)
 	h.Env = append(h.Env, anyPort)
@@ -221,6 +226,7 @@ func expireStored(t *testing.T, h *home) {
 }
 
 func TestNowCommand(t *testing.T) {
+	t.Parallel()
 	fake := fakespotify.NewTestServer(t, fakespotify.Options{})
 	h := newHome(t, fake)
 	h.seedLogin()

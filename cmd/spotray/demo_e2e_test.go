@@ -20,6 +20,7 @@ var consentRequest = regexp.MustCompile(`name="request" value="([^"]*)"`)
 // Connect Spotify, agree on the consent page, and see a track, without
 // anything written to their own configuration.
 func TestDemo(t *testing.T) {
+	t.Parallel()
 	d := newDesk(t)
 	h := newHome(t, nil) // no Spotify settings at all: the demo brings its own
 	p := startTray(t, h, d, "demo")
