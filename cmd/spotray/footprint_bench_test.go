@@ -248,29 +248,38 @@ func alive(p *trayProc) {
 }
 
 // registered waits for the tray's StatusNotifierItem registration. The
-// panel stamps the registration as it receives it, so how often the wait
-// looks adds nothing to the measured time.
+// panel stamps the registration as it receives it; sampling every
+// millisecond (rather than at testenv.WaitFor's 10 ms) is for labelShown,
+// which starts reading the menu once this returns.
 func registered(p *trayProc) desktoptest.Registration {
 	p.t.Helper()
-	testenv.WaitFor(p.t, "spotray's icon to register", func() bool {
+	for deadline := time.Now().Add(testenv.WaitLimit); ; time.Sleep(time.Millisecond) {
+		if r := p.registration(); r != nil {
+			return *r
+		}
 		alive(p)
-		return p.registration() != nil
-	})
-	return *p.registration()
+		if time.Now().After(deadline) {
+			p.t.Fatalf("waited %v for spotray's icon to register", testenv.WaitLimit)
+		}
+	}
 }
 
 // labelShown waits until a menu entry's label contains want, and returns
-// when the answer saying so came; the time is late by at most the interval
-// at which testenv.WaitFor looks, small beside the time measured.
+// when the answer saying so came. It samples the menu every 2 ms rather
+// than through testenv.WaitFor, whose 10 ms between looks would be a large
+// part of the startup time measured (about 60 ms); the limit is the same.
 func labelShown(p *trayProc, want string) time.Time {
 	p.t.Helper()
-	var at time.Time
-	testenv.WaitFor(p.t, fmt.Sprintf("a menu entry showing %q", want), func() bool {
+	for deadline := time.Now().Add(testenv.WaitLimit); ; time.Sleep(2 * time.Millisecond) {
 		entries := p.item().Menu()
-		at = time.Now()
-		return slices.ContainsFunc(entries, func(e desktoptest.Entry) bool { return strings.Contains(e.Label, want) })
-	})
-	return at
+		at := time.Now()
+		if slices.ContainsFunc(entries, func(e desktoptest.Entry) bool { return strings.Contains(e.Label, want) }) {
+			return at
+		}
+		if at.After(deadline) {
+			p.t.Fatalf("waited %v for a menu entry showing %q; menu %q", testenv.WaitLimit, want, p.item().Shown())
+		}
+	}
 }
 
 // procStatus is the memory lines of /proc/PID/status, in KiB.
