@@ -553,6 +553,7 @@ func TestTrayWithoutPanel(t *testing.T) {
 	t.Parallel()
 	d := newDesk(t)
 	d.panel.Stop(t)
+	subscriptions := desktoptest.WatchMatchRules(t, d.addr)
 	h := trayHome(t, nil)
 	p := startTray(t, h, d)
 	n, _ := p.waitNote(0, "spotray's icon cannot be shown")
@@ -561,6 +562,15 @@ func TestTrayWithoutPanel(t *testing.T) {
 	}
 	testenv.WaitFor(t, "the log line", func() bool {
 		return strings.Contains(p.out.String(), "no system tray is running")
+	})
+	// A panel starting before the tray listens for one is missed
+	// (fyne.io/systray tries to register first, then subscribes): a
+	// race between two processes starting at once, not this test's
+	// point, which is a panel that starts later.
+	testenv.WaitFor(t, "the tray to listen for a panel", func() bool {
+		return slices.ContainsFunc(subscriptions.Rules(), func(rule string) bool {
+			return strings.Contains(rule, "NameOwnerChanged") && strings.Contains(rule, "arg0='org.kde.StatusNotifierWatcher'")
+		})
 	})
 
 	d.panel.Start(t)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -76,6 +77,7 @@ func TestNotificationServerRecordsCalls(t *testing.T) {
 func TestPanelRegistrationAndRestart(t *testing.T) {
 	addr := desktoptest.StartBus(t)
 	panel := desktoptest.NewPanel(t, addr)
+	rules := desktoptest.WatchMatchRules(t, addr)
 	item := desktoptest.Connect(t, addr)
 
 	// An item that re-registers whenever the watcher name gets a new
@@ -84,6 +86,11 @@ func TestPanelRegistrationAndRestart(t *testing.T) {
 		dbus.WithMatchMember("NameOwnerChanged"), dbus.WithMatchArg(0, "org.kde.StatusNotifierWatcher")); err != nil {
 		t.Fatal(err)
 	}
+	testenv.WaitFor(t, "the item's match rule", func() bool {
+		return slices.ContainsFunc(rules.Rules(), func(r string) bool {
+			return strings.Contains(r, "member='NameOwnerChanged'") && strings.Contains(r, "arg0='org.kde.StatusNotifierWatcher'")
+		})
+	})
 	signals := make(chan *dbus.Signal, 8)
 	item.Signal(signals)
 	registered := make(chan error, 8)
