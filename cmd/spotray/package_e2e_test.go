@@ -32,6 +32,7 @@ var versionLine = regexp.MustCompile(`^spotray (\S+) \(commit [0-9a-f]{8}, built
 // checks that the login entry still starts the installed binary, and
 // purges the package, checking that nothing of it is left.
 func TestInstalledPackage(t *testing.T) {
+	t.Parallel()
 	deb := os.Getenv(EnvDeb)
 	if deb == "" {
 		testenv.Unavailable(t, EnvDeb+" names no .deb to install (.ci/run builds one with dist/build and sets it)")
