@@ -215,7 +215,7 @@ func TestNfpmListsEveryIcon(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, icon := range icons {
-		rel := strings.TrimPrefix(icon, "../")
+		rel := strings.TrimPrefix(filepath.ToSlash(icon), "../")
 		dst := "/usr/share/icons/" + strings.TrimPrefix(rel, "assets/")
 		if !bytes.Contains(config, []byte("src: "+rel+"\n    dst: "+dst+"\n")) {
 			t.Errorf("nfpm.yaml does not install %s as %s", rel, dst)
