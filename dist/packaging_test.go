@@ -30,8 +30,15 @@ const (
 // the validator failed.
 func run(t *testing.T, name string, args ...string) (stdout, stderr string) {
 	t.Helper()
+	return runIn(t, "", name, args...)
+}
+
+// runIn is run in the directory dir.
+func runIn(t *testing.T, dir, name string, args ...string) (stdout, stderr string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("%s %s: %v\n%s%s", name, strings.Join(args, " "), err, out.String(), errOut.String())
@@ -123,7 +130,13 @@ func TestMetainfo(t *testing.T) {
 
 func TestFlatpakManifest(t *testing.T) {
 	testenv.Require(t, "flatpak-builder")
-	out, stderr := run(t, "flatpak-builder", "--show-manifest", flatpak)
+	manifestPath, err := filepath.Abs(flatpak)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// flatpak-builder leaves a .flatpak-builder state directory where it
+	// runs, even for --show-manifest.
+	out, stderr := runIn(t, t.TempDir(), "flatpak-builder", "--show-manifest", manifestPath)
 	// An unknown key is only a warning, and one that would be ignored.
 	if strings.Contains(stderr, "WARNING") {
 		t.Errorf("flatpak-builder --show-manifest %s:\n%s", flatpak, stderr)
