@@ -77,17 +77,17 @@ func TestInstalledPackage(t *testing.T) {
 		t.Errorf("%s says version %s, the package is %s", installedBinary, m[1], newVersion)
 	}
 
-	d := newDesk(t, true)
+	d := newDesk(t)
 	demo := startTray(t, h, d, "demo")
-	demo.waitMenu(notConnectedMenu...)
+	demo.item().WaitMenu(notConnectedMenu...)
 	stop(t, demo)
 
 	// The demo keeps Launch at login in memory; the real tray writes it.
 	p := startTray(t, h, d)
-	p.waitMenu(notConnectedMenu...)
+	p.item().WaitMenu(notConnectedMenu...)
 	entry := filepath.Join(filepath.Dir(h.Paths.ConfigDir), "autostart", "spotray.desktop")
-	p.click("Launch at login")
-	p.waitMenu("Connect Spotify", "---", "[x] Notifications", "[x] Launch at login", "---", "Quit")
+	p.item().Click("Launch at login")
+	p.item().WaitMenu("Connect Spotify", "---", "[x] Notifications", "[x] Launch at login", "---", "Quit")
 	checkAutostart(t, entry)
 
 	// Upgrade under the running tray: dpkg renames the new file over the
@@ -99,10 +99,10 @@ func TestInstalledPackage(t *testing.T) {
 		t.Fatalf("after the upgrade dpkg has spotray %q, want %q", v, newVersion)
 	}
 	checkAutostart(t, entry)
-	p.click("Launch at login")
-	p.waitMenu(notConnectedMenu...)
-	p.click("Launch at login")
-	p.waitMenu("Connect Spotify", "---", "[x] Notifications", "[x] Launch at login", "---", "Quit")
+	p.item().Click("Launch at login")
+	p.item().WaitMenu(notConnectedMenu...)
+	p.item().Click("Launch at login")
+	p.item().WaitMenu("Connect Spotify", "---", "[x] Notifications", "[x] Launch at login", "---", "Quit")
 	checkAutostart(t, entry)
 
 	stop(t, p)
