@@ -9,6 +9,7 @@
 package ui
 
 import (
+	"runtime"
 	"sync"
 
 	"fyne.io/systray"
@@ -33,24 +34,52 @@ type Tray struct {
 // the tray's message loop has to run on the thread the program started on.
 func Run(first tray.Menu, clicks chan<- tray.ID, opened chan<- struct{}, ready func(*Tray)) {
 	t := &Tray{shown: first, quit: make(chan struct{})}
-	// Before Run, these only record the values: systray derives the
-	// item's Id from the title when it registers, and the panel shows the
-	// icon from its first look.
+	// On Linux systray derives the item's Id from the title it has when it
+	// registers, so the title is set before Run. (Windows has no title;
+	// macOS drops this one, which keeps its menu bar free of text.)
 	systray.SetTitle("spotray")
-	systray.SetIcon(iconBytes(first.Icon))
-	systray.SetTooltip(first.Tooltip)
+	if iconBeforeRun {
+		systray.SetIcon(iconBytes(first.Icon))
+		systray.SetTooltip(first.Tooltip)
+	}
 	systray.Run(func() {
+		if !iconBeforeRun {
+			systray.SetIcon(iconBytes(first.Icon))
+			systray.SetTooltip(first.Tooltip)
+		}
 		// systray answers no GetLayout call until this returns, so it
 		// only creates the entries and starts goroutines.
 		t.create(first, clicks)
 		go t.forwardOpened(opened)
+		close(trayReady)
 		go ready(t)
 	}, func() { close(t.quit) })
 }
 
+// iconBeforeRun tells where the first icon and tooltip can be set. Linux
+// (D-Bus) records them before Run, so the panel's first look at the item
+// finds them. Windows refuses both until the tray is ready ("tray not ready
+// yet") and then shows an empty icon; macOS drops them silently.
+const iconBeforeRun = runtime.GOOS != "windows" && runtime.GOOS != "darwin"
+
+// trayReady is closed once systray has called Run's ready callback.
+var trayReady = make(chan struct{})
+
 // Quit removes the icon and makes Run return. It may be called from any
-// goroutine, more than once.
-func Quit() { systray.Quit() }
+// goroutine, more than once, also before the tray is ready: on Windows
+// systray's Quit posts to a window that exists only once the tray is ready,
+// and an earlier Quit would be lost with Run never returning, so it waits.
+func Quit() {
+	select {
+	case <-trayReady:
+		systray.Quit()
+	default:
+		go func() {
+			<-trayReady
+			systray.Quit()
+		}()
+	}
+}
 
 func (t *Tray) create(m tray.Menu, clicks chan<- tray.ID) {
 	t.mu.Lock()
