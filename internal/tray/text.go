@@ -110,8 +110,14 @@ func label(s, goos string) string {
 }
 
 // tooltipText joins the tooltip's lines, each cleaned and cut like a label,
-// and keeps within the Windows limit there. Tooltips take no accelerators,
-// so nothing is escaped.
+// and on Windows escapes and keeps within the Windows limit.
+//
+// Linux panels and macOS show a tooltip as plain text. The Windows
+// notification area shows it in a tooltip control that reads "&" as a
+// prefix marker, as menus do: a lone "&" disappears and underlines the
+// character after it ("snake_case & Sunsets" shows as "snake_case _Sunsets"),
+// while "&&" shows one "&". The limit counts the escaped text, so the cut
+// never separates the two halves of an "&&".
 func tooltipText(goos string, lines ...string) string {
 	var kept []string
 	for _, l := range lines {
@@ -121,22 +127,36 @@ func tooltipText(goos string, lines ...string) string {
 	}
 	t := strings.Join(kept, "\n")
 	if goos == "windows" {
-		t = cutUTF16(t, maxWindowsTooltip)
+		t = strings.ReplaceAll(cutUTF16(t, maxWindowsTooltip), "&", "&&")
 	}
 	return t
 }
 
-// cutUTF16 shortens s to at most max UTF-16 code units, the unit Windows
-// counts in, with "…" when something was removed.
+// windowsUnits is how many UTF-16 code units r takes in a Windows tooltip
+// once escaped.
+func windowsUnits(r rune) int {
+	if r == '&' {
+		return 2
+	}
+	return utf16.RuneLen(r)
+}
+
+// cutUTF16 shortens s so that, escaped for a Windows tooltip, it takes at
+// most max UTF-16 code units, the unit Windows counts in, with "…" when
+// something was removed.
 func cutUTF16(s string, max int) string {
-	if len(utf16.Encode([]rune(s))) <= max {
+	r := []rune(s)
+	total := 0
+	for _, c := range r {
+		total += windowsUnits(c)
+	}
+	if total <= max {
 		return s
 	}
-	r := []rune(s)
 	units := 1 // "…"
 	n := 0
-	for n < len(r) && units+utf16.RuneLen(r[n]) <= max {
-		units += utf16.RuneLen(r[n])
+	for n < len(r) && units+windowsUnits(r[n]) <= max {
+		units += windowsUnits(r[n])
 		n++
 	}
 	for n > 0 && splitsCluster(r, n) {
