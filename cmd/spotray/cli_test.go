@@ -165,7 +165,8 @@ func TestLoginOverHTTPThenScriptCommands(t *testing.T) {
 
 	out, _, code = h.run("status")
 	for _, want := range []string{"Logged in as:", fakespotify.DefaultDisplayName, "Access token:", "valid until",
-		"Login ends:", "in 18", config.MaskedClientID(fakespotify.DefaultClientID), "PKCE"} {
+		"Login ends:", "in 18", config.MaskedClientID(fakespotify.DefaultClientID), "PKCE",
+		"Token file:", " " + filepath.Join(h.Paths.ConfigDir, "token.json") + "\n"} {
 		if code != 0 || !strings.Contains(out, want) {
 			t.Errorf("status lacks %q (exit %d):\n%s", want, code, out)
 		}

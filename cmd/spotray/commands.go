@@ -148,7 +148,7 @@ func (c *cli) status() error {
 	}
 	now := time.Now()
 	fmt.Fprintf(w, "Logged in as:\t%s\n", tok.User)
-	fmt.Fprintf(w, "Token file:\t%s\n", c.paths.ConfigDir)
+	fmt.Fprintf(w, "Token file:\t%s\n", c.store().Path())
 	if tok.Expiry.After(now) {
 		fmt.Fprintf(w, "Access token:\tvalid until %s (%s)\n", tok.Expiry.Local().Format("2006-01-02 15:04"),
 			until(now, tok.Expiry))

@@ -100,6 +100,9 @@ type Store struct {
 	Dir string
 }
 
+// Path is the token file, token.json in Dir.
+func (s *Store) Path() string { return s.path() }
+
 func (s *Store) path() string { return filepath.Join(s.Dir, tokenFile) }
 
 // Load reads the stored login. It returns an error matching ErrNotLoggedIn
