@@ -14,6 +14,7 @@ import (
 
 	"github.com/spotray/spotray/internal/config"
 	"github.com/spotray/spotray/internal/fakespotify"
+	"github.com/spotray/spotray/internal/testenv"
 )
 
 // anyPort lets parallel tests log in at once: the fake, like Spotify,
@@ -149,8 +150,8 @@ func TestLoginOverHTTPThenScriptCommands(t *testing.T) {
 
 	tok := h.stored()
 	for path, want := range map[string]os.FileMode{h.Paths.ConfigDir: 0o700, filepath.Join(h.Paths.ConfigDir, "token.json"): 0o600} {
-		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != want {
-			t.Errorf("%s: mode %v, want %v (%v)", path, fi.Mode().Perm(), want, err)
+		if err := testenv.CheckPerm(path, want); err != nil {
+			t.Error(err)
 		}
 	}
 
