@@ -30,6 +30,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -213,7 +214,8 @@ func (p *Prefix) WindowsPath(path string) string {
 // explorer).
 func (p *Prefix) Command(ctx context.Context, program string, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, "wine", append([]string{program}, args...)...)
-	cmd.Env = p.env
+	// A copy: callers append to it, from several goroutines.
+	cmd.Env = slices.Clone(p.env)
 	cmd.Dir = p.Dir
 	// A Windows process that starts another one (explorer starting the
 	// tray) may leave it holding the output pipes: stop waiting for them
