@@ -76,6 +76,7 @@ func TestWindowsUnderWine(t *testing.T) {
 	dir := t.TempDir()
 	type built struct {
 		exe, aclTest string
+		took         time.Duration
 		err          error
 	}
 	builds := make(chan built, 1)
@@ -85,6 +86,7 @@ func TestWindowsUnderWine(t *testing.T) {
 		if b.err == nil {
 			b.aclTest, b.err = winetest.Build(dir, "github.com/spotray/spotray/internal/atomicfile", true)
 		}
+		b.took = time.Since(start)
 		builds <- b
 	}()
 	prefix := winetest.Start(t)
@@ -92,7 +94,8 @@ func TestWindowsUnderWine(t *testing.T) {
 	if b.err != nil {
 		t.Fatal(b.err)
 	}
-	t.Logf("prefix booted and binaries built after %v", time.Since(start).Round(100*time.Millisecond))
+	t.Logf("Windows builds: %v; prefix booted and binaries built after %v",
+		b.took.Round(100*time.Millisecond), time.Since(start).Round(100*time.Millisecond))
 
 	fake := fakespotify.NewTestServer(t, fakespotify.Options{AutoApprove: true})
 	u := &user{t: t, prefix: prefix, exe: b.exe, fake: fake, env: []string{

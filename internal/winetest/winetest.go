@@ -102,9 +102,11 @@ func Start(t testing.TB) *Prefix {
 		<-exited
 	})
 
+	booting := time.Now()
 	if err := p.boot(); err != nil {
 		t.Fatalf("%v\nwineserver: %s", err, serverOut.Bytes())
 	}
+	t.Logf("wineboot --init: %v", time.Since(booting).Round(100*time.Millisecond))
 	if err := <-dll; err != nil {
 		t.Fatal(err)
 	}
