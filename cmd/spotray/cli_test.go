@@ -15,6 +15,7 @@ import (
 	"github.com/spotray/spotray/internal/config"
 	"github.com/spotray/spotray/internal/fakespotify"
 	"github.com/spotray/spotray/internal/spotify"
+	"github.com/spotray/spotray/internal/testenv"
 	"github.com/spotray/spotray/internal/tokens"
 )
 
@@ -156,8 +157,8 @@ func TestLoginOverHTTPThenScriptCommands(t *testing.T) {
 
 	tok := h.stored()
 	for path, want := range map[string]os.FileMode{h.Paths.ConfigDir: 0o700, filepath.Join(h.Paths.ConfigDir, "token.json"): 0o600} {
-		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != want {
-			t.Errorf("%s: mode %v, want %v (%v)", path, fi.Mode().Perm(), want, err)
+		if err := testenv.CheckPerm(path, want); err != nil {
+			t.Error(err)
 		}
 	}
 
@@ -172,7 +173,8 @@ func TestLoginOverHTTPThenScriptCommands(t *testing.T) {
 
 	out, _, code = h.run("status")
 	for _, want := range []string{"Logged in as:", fakespotify.DefaultDisplayName, "Access token:", "valid until",
-		"Login ends:", "in 18", tokens.MaskClientID(fakespotify.DefaultClientID), "PKCE"} {
+		"Login ends:", "in 18", tokens.MaskClientID(fakespotify.DefaultClientID), "PKCE",
+		"Token file:", " " + filepath.Join(h.Paths.ConfigDir, "token.json") + "\n"} {
 		if code != 0 || !strings.Contains(out, want) {
 			t.Errorf("status lacks %q (exit %d):\n%s", want, code, out)
 		}

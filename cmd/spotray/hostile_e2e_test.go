@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/spotray/spotray/internal/fakespotify"
+	"github.com/spotray/spotray/internal/testenv"
 )
 
 // crafted is the track fixture, playing, with its item changed by edit: the
@@ -402,8 +403,8 @@ func TestTrayTokenFileTooOpen(t *testing.T) {
 	}
 	p := startTray(t, h, d)
 	p.item().WaitMenu(playingMenu...)
-	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Errorf("token.json mode %v (%v), want 0600", fi.Mode().Perm(), err)
+	if err := testenv.CheckPerm(path, 0o600); err != nil {
+		t.Error(err)
 	}
 	const warning = "token file was readable by other users; made it private"
 	logData, _ := os.ReadFile(filepath.Join(h.Paths.StateDir, "spotray.log"))

@@ -15,13 +15,17 @@ import (
 // perm, flushes it to stable storage, and renames it over path. The
 // directory is synced too on systems that support it, so that the rename
 // itself survives a power cut.
+//
+// On Windows a private perm (no bits for group or others, as 0600) gives the
+// file a protected ACL for the current user (and SYSTEM) from its creation
+// on; see createTemp there.
 func WriteFile(path string, data []byte, perm fs.FileMode) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
 	}
 	sweep(dir, base)
-	f, err := os.CreateTemp(dir, tempPrefix(base)+"*")
+	f, err := createTemp(dir, base, perm)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -32,11 +36,6 @@ func WriteFile(path string, data []byte, perm fs.FileMode) (err error) {
 			os.Remove(tmp)
 		}
 	}()
-	// CreateTemp makes the file 0600 already; Chmod covers other requested
-	// modes and makes the intent explicit for secrets.
-	if err = f.Chmod(perm); err != nil && runtime.GOOS != "windows" {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
 	if _, err = f.Write(data); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -59,6 +58,24 @@ func WriteFile(path string, data []byte, perm fs.FileMode) (err error) {
 const staleAfter = time.Minute
 
 func tempPrefix(base string) string { return "." + base + ".tmp-" }
+
+// createTempMode creates the temporary file for base in dir with the
+// permission bits perm, the way every system understands them.
+func createTempMode(dir, base string, perm fs.FileMode) (*os.File, error) {
+	f, err := os.CreateTemp(dir, tempPrefix(base)+"*")
+	if err != nil {
+		return nil, err
+	}
+	// CreateTemp makes the file 0600 already; Chmod covers other requested
+	// modes and makes the intent explicit for secrets. (On Windows it sets
+	// only the read-only attribute.)
+	if err := f.Chmod(perm); err != nil && runtime.GOOS != "windows" {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	return f, nil
+}
 
 // sweep removes temporary files that crashed writers left behind. They may
 // hold secrets (token.json's do), so they must not pile up.

@@ -3,9 +3,10 @@ package atomicfile
 import (
 	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
 	"time"
+
+	"github.com/spotray/spotray/internal/testenv"
 )
 
 func TestWriteFileReplacesWithMode(t *testing.T) {
@@ -19,8 +20,8 @@ func TestWriteFileReplacesWithMode(t *testing.T) {
 			t.Fatalf("got %q, %v; want %q", got, err, content)
 		}
 	}
-	if fi, _ := os.Stat(path); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
-		t.Fatalf("mode %v", fi.Mode().Perm())
+	if err := testenv.CheckPerm(path, 0o600); err != nil {
+		t.Fatal(err)
 	}
 	entries, _ := os.ReadDir(filepath.Dir(path))
 	if len(entries) != 1 {

@@ -14,6 +14,7 @@ import (
 	"github.com/spotray/spotray/internal/config"
 	"github.com/spotray/spotray/internal/fakespotify"
 	"github.com/spotray/spotray/internal/playback"
+	"github.com/spotray/spotray/internal/testenv"
 )
 
 // testPort is the port the handler tests pretend to listen on; they call
@@ -142,12 +143,11 @@ func checkPage(t *testing.T, rec *httptest.ResponseRecorder, status int, want, n
 	}
 }
 
-// fileMode returns the permission bits of path, failing if it is missing.
-func fileMode(t *testing.T, path string) os.FileMode {
+// checkMode fails the test unless path has the mode want, as far as this
+// system promises modes.
+func checkMode(t *testing.T, path string, want os.FileMode) {
 	t.Helper()
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
+	if err := testenv.CheckPerm(path, want); err != nil {
+		t.Error(err)
 	}
-	return fi.Mode().Perm()
 }
