@@ -97,8 +97,8 @@ func ClampInterval(d time.Duration) time.Duration {
 // Spotify's state is stale (a device that went away, buffering, a track stuck
 // at its end), and chasing the end would poll every second for as long as it
 // stays stale: then, as for a track of unknown duration, the interval itself
-// is the gap. Paused, idle and ad polls are as slow as the interval or their
-// own pace allow.
+// is the gap. Paused and idle, the gap is PausedPoll or IdlePoll, or the
+// interval when longer; during an ad, the interval up to AdPoll.
 func NextPoll(prev, cur Status, interval time.Duration) time.Duration {
 	interval = ClampInterval(interval)
 	switch {
