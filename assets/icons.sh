@@ -5,6 +5,10 @@
 #   icon-disconnected.png / .ico  grey: not logged in
 #   icon-trouble.png / .ico       green with an amber "!": offline or rate-limited
 #   spotray.png                   256 px app icon (notifications, desktop file)
+#   hicolor/NxN/apps/spotray.png  the app icon at every size a menu or
+#                                 software centre asks the icon theme for;
+#                                 installed by the packages under
+#                                 /usr/share/icons/hicolor
 set -eu
 cd "$(dirname "$0")"
 tmp=$(mktemp -d)
@@ -36,3 +40,7 @@ for kind in connected:#1DB954:no disconnected:#8C8C8C:no trouble:#1DB954:yes; do
 	convert "$tmp/16.png" "$tmp/24.png" "$tmp/32.png" "$tmp/48.png" "icon-$name.png" "icon-$name.ico"
 done
 icon 256 "#1DB954" no spotray.png
+for size in 16 22 24 32 48 64 128 256; do
+	mkdir -p "hicolor/${size}x$size/apps"
+	icon "$size" "#1DB954" no "hicolor/${size}x$size/apps/spotray.png"
+done

@@ -15,6 +15,7 @@ import (
 	"github.com/spotray/spotray/internal/config"
 	"github.com/spotray/spotray/internal/fakespotify"
 	"github.com/spotray/spotray/internal/spotify"
+	"github.com/spotray/spotray/internal/testenv"
 	"github.com/spotray/spotray/internal/tokens"
 )
 
@@ -23,6 +24,7 @@ import (
 const anyPort = config.EnvRedirectURI + "=http://127.0.0.1:0/callback"
 
 func TestHelpVersionAndUsageErrors(t *testing.T) {
+	t.Parallel()
 	h := newHome(t, nil)
 	for _, tc := range []struct {
 		args        []string
@@ -45,6 +47,7 @@ func TestHelpVersionAndUsageErrors(t *testing.T) {
 }
 
 func TestCommandsWithoutClientIDSayWhatToDo(t *testing.T) {
+	t.Parallel()
 	h := newHome(t, nil)
 	for _, cmd := range []string{"token", "refresh-token", "now"} {
 		out, errOut, code := h.run(cmd)
@@ -61,6 +64,7 @@ func TestCommandsWithoutClientIDSayWhatToDo(t *testing.T) {
 }
 
 func TestBrokenConfigIsReportedWithLineAndKept(t *testing.T) {
+	t.Parallel()
 	h := newHome(t, nil)
 	broken := "client_id = \"" + fakespotify.DefaultClientID + "\"\nredirect_uri = http://127.0.0.1/cb\n"
 	if err := os.MkdirAll(h.Paths.ConfigDir, 0o700); err != nil {
@@ -84,6 +88,7 @@ func TestBrokenConfigIsReportedWithLineAndKept(t *testing.T) {
 }
 
 func TestLocalhostRedirectIsRefusedWithTheFix(t *testing.T) {
+	t.Parallel()
 	h := newHome(t, nil)
 	h.Env = append(h.Env, config.EnvRedirectURI+"=http://localhost:8974/callback")
 	_, errOut, code := h.run("login", "--no-browser")
@@ -96,6 +101,7 @@ func TestLocalhostRedirectIsRefusedWithTheFix(t *testing.T) {
 // through the real binary: log in without a desktop browser, then use every
 // command scripts rely on.
 func TestLoginOverHTTPThenScriptCommands(t *testing.T) {
+	t.Parallel()
 	fake := fakespotify.NewTestServer(t, fakespotify.Options{AutoApprove: true})
 	h := newHome(t, fake)
 	h.Env = append(h.Env, anyPort)
@@ -151,8 +157,8 @@ func TestLoginOverHTTPThenScriptCommands(t *testing.T) {
 
 	tok := h.stored()
 	for path, want := range map[string]os.FileMode{h.Paths.ConfigDir: 0o700, filepath.Join(h.Paths.ConfigDir, "token.json"): 0o600} {
-		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != want {
-			t.Errorf("%s: mode %v, want %v (%v)", path, fi.Mode().Perm(), want, err)
+		if err := testenv.CheckPerm(path, want); err != nil {
+			t.Error(err)
 		}
 	}
 
@@ -167,7 +173,8 @@ func TestLoginOverHTTPThenScriptCommands(t *testing.T) {
 
 	out, _, code = h.run("status")
 	for _, want := range []string{"Logged in as:", fakespotify.DefaultDisplayName, "Access token:", "valid until",
-		"Login ends:", "in 18", tokens.MaskClientID(fakespotify.DefaultClientID), "PKCE"} {
+		"Login ends:", "in 18", tokens.MaskClientID(fakespotify.DefaultClientID), "PKCE",
+		"Token file:", " " + filepath.Join(h.Paths.ConfigDir, "token.json") + "\n"} {
 		if code != 0 || !strings.Contains(out, want) {
 			t.Errorf("status lacks %q (exit %d):\n%s", want, code, out)
 		}
@@ -221,6 +228,7 @@ func expireStored(t *testing.T, h *home) {
 }
 
 func TestNowCommand(t *testing.T) {
+	t.Parallel()
 	fake := fakespotify.NewTestServer(t, fakespotify.Options{})
 	h := newHome(t, fake)
 	h.seedLogin()

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/spotray/spotray/internal/testenv"
 )
 
 // consentRequest finds the hidden field of the simulated consent page's form.
@@ -18,12 +20,13 @@ var consentRequest = regexp.MustCompile(`name="request" value="([^"]*)"`)
 // Connect Spotify, agree on the consent page, and see a track, without
 // anything written to their own configuration.
 func TestDemo(t *testing.T) {
-	d := newDesk(t, true)
+	t.Parallel()
+	d := newDesk(t)
 	h := newHome(t, nil) // no Spotify settings at all: the demo brings its own
 	p := startTray(t, h, d, "demo")
-	p.waitMenu("Connect Spotify", "---", "[x] Notifications", "[ ] Launch at login", "---", "Quit")
-	p.click("Connect Spotify")
-	waitUntil(t, "spotray to open the browser", func() bool { return len(p.browsed()) >= 1 })
+	p.item().WaitMenu("Connect Spotify", "---", "[x] Notifications", "[ ] Launch at login", "---", "Quit")
+	p.item().Click("Connect Spotify")
+	testenv.WaitFor(t, "spotray to open the browser", func() bool { return len(p.browsed()) >= 1 })
 
 	// The browser: the consent page, then Agree, which redirects to
 	// spotray's loopback callback.
@@ -48,8 +51,8 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("callback page %d:\n%s", resp.StatusCode, page)
 	}
 
-	waitUntil(t, "the connected menu with a demo track", func() bool {
-		shown := p.shown()
+	testenv.WaitFor(t, "the connected menu with a demo track", func() bool {
+		shown := p.item().Shown()
 		return len(shown) > 2 && strings.Contains(shown[0], " — ") &&
 			strings.Contains(strings.Join(shown, "\n"), "Connected as Demo Listener")
 	})

@@ -83,32 +83,32 @@ func TestFullDiskKeepsTheLogin(t *testing.T) {
 // recovers once the directory is writable again.
 func TestTrayReadOnlyConfig(t *testing.T) {
 	t.Parallel()
-	d := newDesk(t, true)
+	d := newDesk(t)
 	fake := fakespotify.NewTestServer(t, fakespotify.Options{Rotation: fakespotify.RotateSingleUse})
 	fake.SetCurrentlyPlaying(playing(t, fakespotify.FixtureTrack, true))
 	h, disk := homeOnSmallDisk(t, fake, true)
 	p := startTray(t, h, d)
-	p.waitMenu(playingMenu...)
+	p.item().WaitMenu(playingMenu...)
 
 	testenv.Remount(t, disk, true)
 	refreshes := len(fake.Requests("/api/token"))
 	fake.ExpireAccessTokens() // the next poll meets a 401 and must refresh
 	const notice = "Read-only file system: make it writable (disabled)"
-	waitUntil(t, "the menu to name the read-only directory", func() bool {
-		p.open()
-		return slices.Contains(p.shown(), notice)
+	testenv.WaitFor(t, "the menu to name the read-only directory", func() bool {
+		p.item().Open()
+		return slices.Contains(p.item().Shown(), notice)
 	})
 	where := "spotray cannot write to /"
-	if tip := p.tooltip(); !strings.HasPrefix(tip, where) || !strings.HasSuffix(tip, "\nRead-only file system: make it writable") {
+	if tip := p.item().ToolTip(); !strings.HasPrefix(tip, where) || !strings.HasSuffix(tip, "\nRead-only file system: make it writable") {
 		t.Errorf("tooltip %q", tip)
 	}
-	for _, e := range p.shown() {
+	for _, e := range p.item().Shown() {
 		if strings.Contains(e, "Offline") || strings.Contains(e, "Dancing Queen") {
 			t.Errorf("menu says %q", e)
 		}
 	}
-	if !strings.HasPrefix(p.shown()[0], where) {
-		t.Errorf("menu %q: want the directory first", p.shown())
+	if !strings.HasPrefix(p.item().Shown()[0], where) {
+		t.Errorf("menu %q: want the directory first", p.item().Shown())
 	}
 	if !strings.Contains(p.out.String(), "spotray cannot write to "+h.Paths.ConfigDir+": read-only file system") {
 		t.Errorf("the log does not name the directory")
@@ -118,5 +118,5 @@ func TestTrayReadOnlyConfig(t *testing.T) {
 	}
 
 	testenv.Remount(t, disk, false)
-	p.waitMenu(playingMenu...)
+	p.item().WaitMenu(playingMenu...)
 }

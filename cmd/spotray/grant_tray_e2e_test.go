@@ -47,7 +47,7 @@ func scriptRefresh(t *testing.T, fake *fakespotify.Server, refreshToken string) 
 func TestTrayScriptGrantOnWayland(t *testing.T) {
 	t.Parallel()
 	testenv.Require(t, "Xvfb", "weston", "wl-copy", "wl-paste")
-	d := newDesk(t, true)
+	d := newDesk(t)
 	fake := fakespotify.NewTestServer(t, fakespotify.Options{Rotation: fakespotify.RotateSingleUse})
 	fake.SetCurrentlyPlaying(playing(t, fakespotify.FixtureTrack, true))
 	h := trayHome(t, fake)
@@ -56,14 +56,14 @@ func TestTrayScriptGrantOnWayland(t *testing.T) {
 	w := desktoptest.StartWeston(t, desktoptest.StartXvfb(t), h.root)
 	h.Env = append(h.Env, "WAYLAND_DISPLAY="+w.Display)
 	p := startTray(t, h, d)
-	p.waitMenu(playingMenu...)
+	p.item().WaitMenu(playingMenu...)
 	path := filepath.Join(h.Paths.ConfigDir, "token.json")
 	before, _ := os.ReadFile(path)
 
-	p.click("Copy refresh token for a script…")
+	p.item().Click("Copy refresh token for a script…")
 	p.consent(1)
 	var script string
-	waitUntil(t, "a new refresh token on the Wayland clipboard", func() bool {
+	testenv.WaitFor(t, "a new refresh token on the Wayland clipboard", func() bool {
 		script = w.Clipboard(t)
 		return script != ""
 	})
@@ -84,11 +84,11 @@ func TestTrayScriptGrantOnWayland(t *testing.T) {
 		t.Helper()
 		was := h.stored().RefreshToken
 		fake.ExpireAccessTokens()
-		waitUntil(t, "the tray to refresh and save the rotated token", func() bool {
-			p.open()
+		testenv.WaitFor(t, "the tray to refresh and save the rotated token", func() bool {
+			p.item().Open()
 			return h.stored().RefreshToken != was
 		})
-		p.waitMenu(playingMenu...)
+		p.item().WaitMenu(playingMenu...)
 	}
 	refreshed()
 	// ...and the script's token still works, and rotates on its own...

@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/spotray/spotray/internal/fakespotify"
+	"github.com/spotray/spotray/internal/testenv"
 )
 
 // crafted is the track fixture, playing, with its item changed by edit: the
@@ -169,7 +170,7 @@ func TestTrayHostileMetadata(t *testing.T) {
 			if tc.album != "" {
 				want = append(want, tc.album)
 			}
-			p.waitMenu(connectedMenu(want...)...)
+			p.item().WaitMenu(connectedMenu(want...)...)
 			checkShownSafely(t, p)
 			if tc.summary == "" {
 				// The next item is announced, and it is the first.
@@ -197,13 +198,13 @@ func TestTrayHostileMetadata(t *testing.T) {
 // the one "_" it shows), without direction controls.
 func checkShownSafely(t *testing.T, p *trayProc) {
 	t.Helper()
-	for _, e := range p.menu() {
-		shown := strings.ReplaceAll(e.label, "__", "_")
-		if strings.ContainsAny(e.label, "\n\r\u202E\u200F") || utf8.RuneCountInString(shown) > 60 {
-			t.Errorf("menu label %q", e.label)
+	for _, e := range p.item().Menu() {
+		shown := strings.ReplaceAll(e.Label, "__", "_")
+		if strings.ContainsAny(e.Label, "\n\r\u202E\u200F") || utf8.RuneCountInString(shown) > 60 {
+			t.Errorf("menu label %q", e.Label)
 		}
 	}
-	tip := p.tooltip()
+	tip := p.item().ToolTip()
 	lines := strings.Split(tip, "\n")
 	for _, l := range lines {
 		if strings.ContainsAny(l, "\r\u202E\u200F") || utf8.RuneCountInString(l) > 60 {
@@ -391,7 +392,7 @@ func TestLoginRefusesHostileCallbacks(t *testing.T) {
 // restored from a backup) is made private at start, with a warning.
 func TestTrayTokenFileTooOpen(t *testing.T) {
 	t.Parallel()
-	d := newDesk(t, true)
+	d := newDesk(t)
 	fake := fakespotify.NewTestServer(t, fakespotify.Options{})
 	fake.SetCurrentlyPlaying(playing(t, fakespotify.FixtureTrack, true))
 	h := trayHome(t, fake)
@@ -401,9 +402,9 @@ func TestTrayTokenFileTooOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := startTray(t, h, d)
-	p.waitMenu(playingMenu...)
-	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Errorf("token.json mode %v (%v), want 0600", fi.Mode().Perm(), err)
+	p.item().WaitMenu(playingMenu...)
+	if err := testenv.CheckPerm(path, 0o600); err != nil {
+		t.Error(err)
 	}
 	const warning = "token file was readable by other users; made it private"
 	logData, _ := os.ReadFile(filepath.Join(h.Paths.StateDir, "spotray.log"))
@@ -417,7 +418,7 @@ func TestTrayTokenFileTooOpen(t *testing.T) {
 // connecting again works.
 func TestTrayCorruptTokenFile(t *testing.T) {
 	t.Parallel()
-	d := newDesk(t, true)
+	d := newDesk(t)
 	fake := fakespotify.NewTestServer(t, fakespotify.Options{AutoApprove: true})
 	fake.SetCurrentlyPlaying(playing(t, fakespotify.FixtureTrack, true))
 	h := trayHome(t, fake)
@@ -429,8 +430,8 @@ func TestTrayCorruptTokenFile(t *testing.T) {
 	}
 	p := startTray(t, h, d)
 	const problem = "The stored login was unusable: connect again"
-	p.waitMenu("Connect Spotify", problem+" (disabled)", "---", "[x] Notifications", "[ ] Launch at login", "---", "Quit")
-	if tip := p.tooltip(); !strings.Contains(tip, problem) {
+	p.item().WaitMenu("Connect Spotify", problem+" (disabled)", "---", "[x] Notifications", "[ ] Launch at login", "---", "Quit")
+	if tip := p.item().ToolTip(); !strings.Contains(tip, problem) {
 		t.Errorf("tooltip %q", tip)
 	}
 	n, _ := p.waitNote(0, "spotray cannot use its stored login")
@@ -444,9 +445,9 @@ func TestTrayCorruptTokenFile(t *testing.T) {
 		t.Errorf("token.json still there: %v", err)
 	}
 
-	p.click("Connect Spotify")
+	p.item().Click("Connect Spotify")
 	p.consent(1)
-	p.waitMenu(playingMenu...)
+	p.item().WaitMenu(playingMenu...)
 	if calls := d.notes.Calls(); len(calls) != 2 {
 		t.Errorf("want the notification about the file, then the one about the login: %s", describeNotes(calls))
 	}

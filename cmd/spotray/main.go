@@ -16,12 +16,9 @@ import (
 	"syscall"
 
 	"github.com/spotray/spotray/internal/account"
+	"github.com/spotray/spotray/internal/buildinfo"
 	"github.com/spotray/spotray/internal/config"
 )
-
-// version is set at release time with -ldflags "-X main.version=v1.2.3";
-// otherwise the module version from the build info is used.
-var version = ""
 
 const usage = `spotray: Spotify in your system tray, and a Spotify login for your scripts.
 
@@ -134,21 +131,11 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	case "demo":
 		return runDemo(ctx, stderr)
 	case "version", "--version":
-		fmt.Fprintln(stdout, "spotray", buildVersion())
+		fmt.Fprintln(stdout, "spotray", buildinfo.Read())
 		return nil
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
 	return usageErrorf("unknown command %q: run `spotray help` for the list", name)
-}
-
-func buildVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
 }

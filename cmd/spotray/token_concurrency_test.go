@@ -19,6 +19,7 @@ import (
 // sleep. With single-use refresh tokens only one refresh may reach Spotify:
 // a second one would spend a revoked token and end the login.
 func TestTokenConcurrentProcesses(t *testing.T) {
+	t.Parallel()
 	fake := fakespotify.NewTestServer(t, fakespotify.Options{Rotation: fakespotify.RotateSingleUse})
 	h := newHome(t, fake)
 	h.seedLogin()

@@ -68,7 +68,7 @@ func runTray(ctx context.Context, paths config.Paths, getenv func(string) string
 	go queue.Run(ctx)
 
 	r := &app.Runner{
-		Paths: paths, Log: log, Tray: &trayicon.Tray{}, Host: host, Notes: queue, Launcher: launcher,
+		Paths: paths, Log: log, Tray: trayicon.New(), Host: host, Notes: queue, Launcher: launcher,
 		Copy: clipboard.Write, Open: login.OpenBrowser, Login: login.Run, GOOS: runtime.GOOS,
 	}
 	r.Run(ctx, app.Load(paths, getenv, launcher, host))

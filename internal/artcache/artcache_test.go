@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/spotray/spotray/internal/testenv"
 )
 
 func encode(t *testing.T, format string) []byte {
@@ -82,8 +84,8 @@ func TestGetDownloadsOnce(t *testing.T) {
 		if filepath.Ext(first) != tc.ext || filepath.Dir(first) != c.Dir {
 			t.Errorf("%s stored as %s", tc.path, first)
 		}
-		if info, err := os.Stat(first); err != nil || info.Mode().Perm() != 0o600 {
-			t.Errorf("%s: %v, mode %v", first, err, info.Mode())
+		if err := testenv.CheckPerm(first, 0o600); err != nil {
+			t.Error(err)
 		}
 		second, err := c.Get(ctx, srv.URL+tc.path)
 		if err != nil || second != first {
@@ -93,8 +95,8 @@ func TestGetDownloadsOnce(t *testing.T) {
 			t.Errorf("%s: %d requests, want 1", tc.path, n)
 		}
 	}
-	if info, err := os.Stat(c.Dir); err != nil || info.Mode().Perm() != 0o700 {
-		t.Errorf("cache dir: %v, mode %v", err, info.Mode())
+	if err := testenv.CheckPerm(c.Dir, 0o700); err != nil {
+		t.Errorf("cache dir: %v", err)
 	}
 }
 

@@ -16,6 +16,10 @@ import (
 // perm, flushes it to stable storage, and renames it over path. The
 // directory is synced too on systems that support it, so that the rename
 // itself survives a power cut.
+//
+// On Windows a private perm (no bits for group or others, as 0600) gives the
+// file a protected ACL for the current user (and SYSTEM) from its creation
+// on; see createTemp there.
 func WriteFile(path string, data []byte, perm fs.FileMode) error {
 	r, err := Reserve(path, int64(len(data)), perm)
 	if err != nil {
@@ -45,7 +49,7 @@ func Reserve(path string, size int64, perm fs.FileMode) (_ *Reservation, err err
 		dir = "."
 	}
 	sweep(dir, base)
-	f, err := os.CreateTemp(dir, tempPrefix(base)+"*")
+	f, err := createTemp(dir, base, perm)
 	if err != nil {
 		return nil, fmt.Errorf("write %s: %w", path, err)
 	}
@@ -55,11 +59,6 @@ func Reserve(path string, size int64, perm fs.FileMode) (_ *Reservation, err err
 			r.Cancel()
 		}
 	}()
-	// CreateTemp makes the file 0600 already; Chmod covers other requested
-	// modes and makes the intent explicit for secrets.
-	if err = f.Chmod(perm); err != nil && runtime.GOOS != "windows" {
-		return nil, fmt.Errorf("write %s: %w", path, err)
-	}
 	// Written rather than fallocate'd or truncated up: a sparse file would
 	// reserve nothing, and writing works the same on every system.
 	if _, err = f.Write(make([]byte, size)); err != nil {
@@ -128,6 +127,24 @@ var errCommitted = errors.New("reservation already committed or canceled")
 const staleAfter = time.Minute
 
 func tempPrefix(base string) string { return "." + base + ".tmp-" }
+
+// createTempMode creates the temporary file for base in dir with the
+// permission bits perm, the way every system understands them.
+func createTempMode(dir, base string, perm fs.FileMode) (*os.File, error) {
+	f, err := os.CreateTemp(dir, tempPrefix(base)+"*")
+	if err != nil {
+		return nil, err
+	}
+	// CreateTemp makes the file 0600 already; Chmod covers other requested
+	// modes and makes the intent explicit for secrets. (On Windows it sets
+	// only the read-only attribute.)
+	if err := f.Chmod(perm); err != nil && runtime.GOOS != "windows" {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	return f, nil
+}
 
 // sweep removes temporary files that crashed writers left behind. They may
 // hold secrets (token.json's do), so they must not pile up.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -25,8 +24,8 @@ func TestWriteFileReplacesWithMode(t *testing.T) {
 			t.Fatalf("got %q, %v; want %q", got, err, content)
 		}
 	}
-	if fi, _ := os.Stat(path); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
-		t.Fatalf("mode %v", fi.Mode().Perm())
+	if err := testenv.CheckPerm(path, 0o600); err != nil {
+		t.Fatal(err)
 	}
 	entries, _ := os.ReadDir(filepath.Dir(path))
 	if len(entries) != 1 {

@@ -12,6 +12,8 @@ import (
 	"github.com/spotray/spotray/internal/playback"
 	"github.com/spotray/spotray/internal/spotify"
 	"golang.org/x/oauth2"
+
+	"github.com/spotray/spotray/internal/testenv"
 )
 
 const testID = "0123456789abcdef0123456789abcdef"
@@ -190,11 +192,11 @@ func TestSaveRoundTripAndMode(t *testing.T) {
 	if got != c {
 		t.Fatalf("round trip: got %+v, want %+v", got, c)
 	}
-	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
-		t.Fatalf("mode %v, want 0600", fi.Mode().Perm())
+	if err := testenv.CheckPerm(path, 0o600); err != nil {
+		t.Fatal(err)
 	}
-	if fi, _ := os.Stat(filepath.Dir(path)); fi.Mode().Perm() != 0o700 {
-		t.Fatalf("dir mode %v, want 0700", fi.Mode().Perm())
+	if err := testenv.CheckPerm(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
 	}
 }
 

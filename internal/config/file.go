@@ -155,8 +155,9 @@ func Save(path string, c Config) error {
 		redirect = DefaultRedirectURI
 	}
 	writeSetting(&b, "redirect_uri", quote(redirect), redirect == DefaultRedirectURI)
-	b.WriteString("\n# Seconds between checks for a skipped track while music plays (minimum 2).\n")
-	b.WriteString("# spotray also checks right when a track should end, so a larger value costs little.\n")
+	b.WriteString("\n# Pace of the checks for a skipped track while music plays, in seconds (minimum 2):\n")
+	b.WriteString("# 5 checks twice as often as 10, 20 half as often. spotray also checks right when\n")
+	b.WriteString("# a track should end.\n")
 	interval := c.PollInterval
 	if interval == 0 {
 		interval = playback.DefaultInterval

@@ -32,12 +32,6 @@ const busConfig = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Con
 </busconfig>
 `
 
-// startTimeout bounds how long a helper waits for a process it started to
-// become ready, or for an expected event. It is generous because the
-// machines running the tests may be slow and busy; nothing waits for it
-// unless something is broken.
-const startTimeout = 20 * time.Second
-
 // StartBus starts a private dbus-daemon for t, with no service activation so
 // that nothing is started behind the test's back, and returns its address for
 // DBUS_SESSION_BUS_ADDRESS. The daemon is killed at cleanup.
@@ -83,8 +77,8 @@ func StartBus(t testing.TB) (addr string) {
 	}()
 	select {
 	case addr = <-line:
-	case <-time.After(startTimeout):
-		t.Fatalf("start bus: dbus-daemon printed no address within %v", startTimeout)
+	case <-time.After(testenv.WaitLimit):
+		t.Fatalf("start bus: dbus-daemon printed no address within %v", testenv.WaitLimit)
 	}
 	if addr == "" {
 		cmd.Wait()
@@ -115,26 +109,5 @@ func ownName(t testing.TB, conn *dbus.Conn, name string) {
 	}
 	if reply != dbus.RequestNameReplyPrimaryOwner {
 		t.Fatalf("own %s: another connection owns it (reply %d)", name, reply)
-	}
-}
-
-// WaitFor polls cond until it holds, failing t with what it was waiting for
-// if that takes longer than a generous deadline (20 s): long enough for a
-// slow, busy machine, short enough to fail a hung test with a reason.
-func WaitFor(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	waitFor(t, func() string { return what }, cond)
-}
-
-// waitFor is WaitFor with a description made at failure time, so that it
-// can say how far things got.
-func waitFor(t testing.TB, what func() string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(startTimeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("waited %v for %s", startTimeout, what())
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -91,15 +91,6 @@ func (s *NotificationServer) Closed() []uint32 {
 	return slices.Clone(s.closed)
 }
 
-// WaitForCalls waits until at least n Notify calls have arrived and returns
-// them all; it fails the test if they do not arrive within a generous time.
-func (s *NotificationServer) WaitForCalls(t testing.TB, n int) []NotifyCall {
-	t.Helper()
-	waitFor(t, func() string { return fmt.Sprintf("%d Notify calls (have %d)", n, len(s.Calls())) },
-		func() bool { return len(s.Calls()) >= n })
-	return s.Calls()
-}
-
 // Expire emits NotificationClosed(id, 1) as a daemon does when a
 // notification times out; clients see the signal on their connection.
 func (s *NotificationServer) Expire(id uint32) error {

@@ -36,5 +36,5 @@ func TestXvfbCleanupEndsClipboardOwners(t *testing.T) {
 	if display == "" {
 		return
 	}
-	WaitFor(t, "xclip to end after cleanup", func() bool { return len(clipboardOwners(display)) == 0 })
+	testenv.WaitFor(t, "xclip to end after cleanup", func() bool { return len(clipboardOwners(display)) == 0 })
 }

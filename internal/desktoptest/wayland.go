@@ -53,14 +53,14 @@ func StartWeston(t testing.TB, xdisplay, runtimeDir string) Wayland {
 		cmd.Process.Signal(os.Interrupt)
 		select {
 		case <-exited:
-		case <-time.After(startTimeout):
+		case <-time.After(testenv.WaitLimit):
 			cmd.Process.Kill()
 			<-exited
 		}
 	})
 	// The socket appears before weston's seat does: a paste is the
 	// readiness test that matters here.
-	deadline := time.Now().Add(startTimeout)
+	deadline := time.Now().Add(testenv.WaitLimit)
 	for {
 		if _, err := os.Stat(filepath.Join(runtimeDir, w.Display)); err == nil && w.paste() == nil {
 			return w
@@ -71,7 +71,7 @@ func StartWeston(t testing.TB, xdisplay, runtimeDir string) Wayland {
 		case <-time.After(50 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("weston not ready within %v: %s", startTimeout, out.Bytes())
+			t.Fatalf("weston not ready within %v: %s", testenv.WaitLimit, out.Bytes())
 		}
 	}
 }
@@ -83,7 +83,7 @@ func (w Wayland) paste() error {
 }
 
 func (w Wayland) run() ([]byte, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.WaitLimit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "wl-paste", "--no-newline")
 	cmd.Env = append(os.Environ(), w.Env()...)

@@ -62,9 +62,9 @@ func StartXvfb(t testing.TB) (display string) {
 			t.Fatalf("start Xvfb: no display number (%q): %s", n, bytes.TrimSpace(stderr.Bytes()))
 		}
 		display = ":" + n
-	case <-time.After(startTimeout):
+	case <-time.After(testenv.WaitLimit):
 		stop()
-		t.Fatalf("start Xvfb: no display within %v: %s", startTimeout, bytes.TrimSpace(stderr.Bytes()))
+		t.Fatalf("start Xvfb: no display within %v: %s", testenv.WaitLimit, bytes.TrimSpace(stderr.Bytes()))
 	}
 	t.Cleanup(stop)
 	t.Cleanup(func() { killClipboardOwners(t, display) })
@@ -76,7 +76,7 @@ func StartXvfb(t testing.TB) (display string) {
 func Clipboard(t testing.TB, display string) string {
 	t.Helper()
 	testenv.Require(t, "xclip")
-	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.WaitLimit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "xclip", "-o", "-selection", "clipboard")
 	cmd.Env = append(os.Environ(), "DISPLAY="+display)

@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/spotray/spotray/internal/testenv"
 )
 
 // The test binary re-executed with this variable set acts as another
@@ -111,8 +113,8 @@ func TestAcquireCreatesPrivateDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer release()
-	if info, err := os.Stat(dir); err != nil || info.Mode().Perm() != 0o700 {
-		t.Errorf("%s: %v, mode %v", dir, err, info.Mode())
+	if err := testenv.CheckPerm(dir, 0o700); err != nil {
+		t.Error(err)
 	}
 	if _, err := Acquire(dir); !errors.Is(err, ErrRunning) {
 		t.Errorf("second Acquire in the same process: %v", err)

@@ -5,9 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/spotray/spotray/internal/testenv"
 )
 
 func TestRotationBound(t *testing.T) {
@@ -43,8 +47,8 @@ func TestRotationBound(t *testing.T) {
 		if info.Size() > MaxFileSize {
 			t.Errorf("%s has %d bytes, more than %d", e.Name(), info.Size(), MaxFileSize)
 		}
-		if info.Mode().Perm() != 0o600 {
-			t.Errorf("%s has mode %v", e.Name(), info.Mode())
+		if err := testenv.CheckPerm(filepath.Join(dir, e.Name()), 0o600); err != nil {
+			t.Error(err)
 		}
 	}
 	if strings.Join(names, " ") != "spotray.log spotray.log.1" {
@@ -98,9 +102,11 @@ func TestExistingFileMadePrivate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, _ := os.Stat(path)
-	if !strings.HasPrefix(string(data), "old\n") || !strings.Contains(string(data), "msg=new") || info.Mode().Perm() != 0o600 {
-		t.Errorf("mode %v, content %q", info.Mode(), data)
+	if !strings.HasPrefix(string(data), "old\n") || !strings.Contains(string(data), "msg=new") {
+		t.Errorf("content %q", data)
+	}
+	if err := testenv.CheckPerm(path, 0o600); err != nil {
+		t.Error(err)
 	}
 }
 
@@ -144,8 +150,19 @@ func TestTwoWritersShareTheBound(t *testing.T) {
 	}
 	wg.Wait()
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 2 {
-		t.Errorf("%d files", len(entries))
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	// Windows refuses to rename a file that the other writer holds open,
+	// and the rotating writer then truncates instead: spotray.log.1 appears
+	// only if a rotation met the other writer between two opens.
+	want := []string{"spotray.log spotray.log.1"}
+	if runtime.GOOS == "windows" {
+		want = append(want, "spotray.log")
+	}
+	if !slices.Contains(want, strings.Join(names, " ")) {
+		t.Errorf("files %q, want one of %q", names, want)
 	}
 	for _, e := range entries {
 		info, _ := e.Info()

@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/spotray/spotray/internal/testenv"
 )
 
 func TestOpenBrowserHonoursBROWSER(t *testing.T) {
@@ -36,7 +38,7 @@ while [ -e "`+hold+`" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done
 	defer os.Remove(hold)
 
 	var got []byte
-	eventually(t, "the stand-in browser to record its arguments", func() bool {
+	testenv.WaitFor(t, "the stand-in browser to record its arguments", func() bool {
 		got, err = os.ReadFile(args)
 		return err == nil
 	})

@@ -366,9 +366,7 @@ func TestCallbackSuccessResult(t *testing.T) {
 	if res.Config.ClientID != fakespotify.DefaultClientID {
 		t.Errorf("result config %+v", res.Config)
 	}
-	if m := fileMode(t, filepath.Join(f.paths.ConfigDir, "token.json")); m != 0o600 {
-		t.Errorf("token.json mode %o", m)
-	}
+	checkMode(t, filepath.Join(f.paths.ConfigDir, "token.json"), 0o600)
 
 	// The same answer again (reload, history, an attacker who saw it).
 	rec := serve(f, http.MethodGet, target, nil, nil)

@@ -160,9 +160,7 @@ func TestChromiumCancel(t *testing.T) {
 // page, and that the stored login works.
 func checkSaved(t *testing.T, paths config.Paths, res *Result, secret string) {
 	t.Helper()
-	if m := fileMode(t, paths.ConfigFile()); m != 0o600 {
-		t.Errorf("config.toml mode %o, want 600", m)
-	}
+	checkMode(t, paths.ConfigFile(), 0o600)
 	raw, err := os.ReadFile(paths.ConfigFile())
 	if err != nil {
 		t.Fatal(err)
@@ -178,12 +176,8 @@ func checkSaved(t *testing.T, paths config.Paths, res *Result, secret string) {
 		t.Errorf("config.toml: client ID %q (want %q), secret as typed: %v", cfg.ClientID, res.Config.ClientID, cfg.ClientSecret == secret)
 	}
 
-	if m := fileMode(t, filepath.Join(paths.ConfigDir, "token.json")); m != 0o600 {
-		t.Errorf("token.json mode %o, want 600", m)
-	}
-	if m := fileMode(t, paths.ConfigDir); m != 0o700 {
-		t.Errorf("config directory mode %o, want 700", m)
-	}
+	checkMode(t, filepath.Join(paths.ConfigDir, "token.json"), 0o600)
+	checkMode(t, paths.ConfigDir, 0o700)
 	src := &tokens.Source{Store: &tokens.Store{Dir: paths.ConfigDir}, OAuth: res.Config.OAuth2(), ClientID: res.Config.ClientID}
 	tok, err := src.Token(context.Background())
 	if err != nil {

@@ -10,11 +10,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/spotray/spotray/internal/config"
 	"github.com/spotray/spotray/internal/fakespotify"
 	"github.com/spotray/spotray/internal/playback"
+	"github.com/spotray/spotray/internal/testenv"
 )
 
 // testPort is the port the handler tests pretend to listen on; they call
@@ -143,23 +143,11 @@ func checkPage(t *testing.T, rec *httptest.ResponseRecorder, status int, want, n
 	}
 }
 
-// fileMode returns the permission bits of path, failing if it is missing.
-func fileMode(t *testing.T, path string) os.FileMode {
+// checkMode fails the test unless path has the mode want, as far as this
+// system promises modes.
+func checkMode(t *testing.T, path string, want os.FileMode) {
 	t.Helper()
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fi.Mode().Perm()
-}
-
-// eventually polls cond; the deadline only bounds a hung test.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(20 * time.Second); !cond(); {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
+	if err := testenv.CheckPerm(path, want); err != nil {
+		t.Error(err)
 	}
 }

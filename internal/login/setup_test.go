@@ -81,9 +81,7 @@ func TestSetupSave(t *testing.T) {
 		loc.Query().Get("client_id") != fakespotify.DefaultClientID || loc.Query().Get("state") != f.state {
 		t.Fatalf("Location %q", rec.Header().Get("Location"))
 	}
-	if m := fileMode(t, f.paths.ConfigFile()); m != 0o600 {
-		t.Errorf("config.toml mode %o", m)
-	}
+	checkMode(t, f.paths.ConfigFile(), 0o600)
 	saved, err := config.Load(f.paths.ConfigFile(), func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)

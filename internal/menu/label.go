@@ -2,6 +2,7 @@ package menu
 
 import (
 	"strings"
+	"unicode/utf16"
 
 	"github.com/spotray/spotray/internal/text"
 )
@@ -34,9 +35,15 @@ func label(s, goos string) string {
 	return escape(text.Cut(s, MaxLabel), goos)
 }
 
-// tooltipText joins the tooltip's lines, each cut like a label, and keeps
-// within the Windows limit there. Tooltips take no accelerators, so nothing
-// is escaped.
+// tooltipText joins the tooltip's lines, each cut like a label, and on
+// Windows escapes them and keeps within the Windows limit.
+//
+// Linux panels and macOS show a tooltip as plain text. The Windows
+// notification area shows it in a tooltip control that reads "&" as a
+// prefix marker, as menus do: a lone "&" disappears and underlines the
+// character after it ("snake_case & Sunsets" shows as "snake_case _Sunsets"),
+// while "&&" shows one "&". The limit counts the escaped text, so the cut
+// never separates the two halves of an "&&".
 func tooltipText(goos string, lines ...string) string {
 	var kept []string
 	for _, l := range lines {
@@ -46,7 +53,16 @@ func tooltipText(goos string, lines ...string) string {
 	}
 	t := strings.Join(kept, "\n")
 	if goos == "windows" {
-		t = text.CutUTF16(t, maxWindowsTooltip)
+		t = strings.ReplaceAll(text.CutUnits(t, maxWindowsTooltip, windowsUnits), "&", "&&")
 	}
 	return t
+}
+
+// windowsUnits is how many UTF-16 code units r takes in a Windows tooltip
+// once escaped.
+func windowsUnits(r rune) int {
+	if r == '&' {
+		return 2
+	}
+	return utf16.RuneLen(r)
 }

@@ -48,3 +48,31 @@ func TestTooltipText(t *testing.T) {
 		t.Errorf("short Windows tooltip changed: %q", got)
 	}
 }
+
+func TestTooltipAmpersands(t *testing.T) {
+	long := strings.Repeat("x", 59) // a line of 60 with the "&"
+	tests := []struct {
+		goos  string
+		lines []string
+		want  string
+	}{
+		{"windows", []string{"snake_case & Sunsets"}, "snake_case && Sunsets"},
+		{"windows", []string{"&&", "A&B — C&"}, "&&&&\nA&&B — C&&"},
+		{"linux", []string{"snake_case & Sunsets"}, "snake_case & Sunsets"},
+		{"darwin", []string{"snake_case & Sunsets"}, "snake_case & Sunsets"},
+		// Escaped, the first two lines and their breaks take 124 units of
+		// 127: the cut counts each "&" as the two it becomes, so "…" still
+		// fits and no "&&" is left half.
+		{"windows", []string{long + "&", long + "&", "&&&"}, long + "&&\n" + long + "&&\n&&…"},
+		{"windows", []string{long + "&", long + "&", "a&&"}, long + "&&\n" + long + "&&\na…"},
+	}
+	for _, tc := range tests {
+		got := tooltipText(tc.goos, tc.lines...)
+		if got != tc.want {
+			t.Errorf("tooltipText(%s, %q) =\n%q, want\n%q", tc.goos, tc.lines, got, tc.want)
+		}
+		if n := len(utf16.Encode([]rune(got))); tc.goos == "windows" && n > maxWindowsTooltip {
+			t.Errorf("tooltipText(%s, %q) has %d UTF-16 units", tc.goos, tc.lines, n)
+		}
+	}
+}

@@ -37,7 +37,7 @@ func TestNotifyWithDunst(t *testing.T) {
 	}
 	t.Cleanup(func() { cancel(); dunst.Wait() })
 	conn := desktoptest.Connect(t, addr)
-	desktoptest.WaitFor(t, "dunst to own org.freedesktop.Notifications", func() bool {
+	testenv.WaitFor(t, "dunst to own org.freedesktop.Notifications", func() bool {
 		var has bool
 		err := conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, "org.freedesktop.Notifications").Store(&has)
 		return err == nil && has

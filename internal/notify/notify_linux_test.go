@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"github.com/godbus/dbus/v5"
 
 	"github.com/spotray/spotray/internal/desktoptest"
+	"github.com/spotray/spotray/internal/testenv"
 )
 
 func TestEscapeMarkup(t *testing.T) {
@@ -46,6 +48,14 @@ func newBusNotifier(t *testing.T) (Notifier, *desktoptest.NotificationServer, st
 	return n, srv, appIcon, art
 }
 
+// waitCalls waits for the daemon to have received n Notify calls and
+// returns them.
+func waitCalls(t *testing.T, srv *desktoptest.NotificationServer, n int) []desktoptest.NotifyCall {
+	t.Helper()
+	testenv.WaitFor(t, fmt.Sprintf("%d Notify calls", n), func() bool { return len(srv.Calls()) >= n })
+	return srv.Calls()
+}
+
 func TestNotifyOverDBus(t *testing.T) {
 	n, srv, appIcon, art := newBusNotifier(t)
 	send := []Notification{
@@ -59,7 +69,7 @@ func TestNotifyOverDBus(t *testing.T) {
 			t.Fatalf("Notify(%+v): %v", m, err)
 		}
 	}
-	calls := srv.WaitForCalls(t, len(send))
+	calls := waitCalls(t, srv, len(send))
 	first := calls[0].ID
 	wantReplaces := []uint32{0, first, 0, first}
 	wantBody := []string{"Simon &amp; Garfunkel — &lt;Live&gt;", "Artist", "Run spotray login", "a &gt; b"}
@@ -94,7 +104,7 @@ func TestNotifyPlainBodyForDaemonWithoutMarkup(t *testing.T) {
 	if err := n.Notify(Notification{Summary: "S", Body: "Simon & Garfunkel <Live>"}); err != nil {
 		t.Fatal(err)
 	}
-	if got := srv.WaitForCalls(t, 1)[0].Body; got != "Simon & Garfunkel <Live>" {
+	if got := waitCalls(t, srv, 1)[0].Body; got != "Simon & Garfunkel <Live>" {
 		t.Errorf("body %q, want it unescaped", got)
 	}
 }
@@ -110,7 +120,7 @@ func TestNotifyWithoutDaemon(t *testing.T) {
 	if err := n.Notify(Notification{Summary: "S", Body: "B"}); err != nil {
 		t.Fatalf("Notify after the daemon started: %v", err)
 	}
-	srv.WaitForCalls(t, 1)
+	waitCalls(t, srv, 1)
 }
 
 func TestNotifyWithoutBus(t *testing.T) {
@@ -141,7 +151,7 @@ func TestNotifyUsesPrivateConnection(t *testing.T) {
 	if err := n.Notify(Notification{Summary: "S", Body: "B", Replace: true}); err != nil {
 		t.Fatal(err)
 	}
-	c := srv.WaitForCalls(t, 1)[0]
+	c := waitCalls(t, srv, 1)[0]
 	if slices.Contains(shared.Names(), c.Sender) {
 		t.Fatalf("notification sent over the shared session connection %s", c.Sender)
 	}

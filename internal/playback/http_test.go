@@ -10,6 +10,7 @@ import (
 	"github.com/spotray/spotray/internal/fakespotify"
 	"github.com/spotray/spotray/internal/playback"
 	"github.com/spotray/spotray/internal/spotify"
+	"github.com/spotray/spotray/internal/testenv"
 	"github.com/spotray/spotray/internal/testlogin"
 	"github.com/spotray/spotray/internal/tokens"
 )
@@ -42,7 +43,7 @@ func TestPollerOverHTTP(t *testing.T) {
 	// keeps a broken poller from hanging the test.
 	next := func(what string, ok func(playback.Update) bool) playback.Update {
 		t.Helper()
-		deadline := time.After(30 * time.Second)
+		deadline := time.After(testenv.WaitLimit)
 		for {
 			select {
 			case u := <-updates:

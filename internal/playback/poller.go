@@ -78,7 +78,7 @@ type Poller struct {
 	Client interface {
 		CurrentlyPlaying(ctx context.Context) (*spotify.CurrentlyPlaying, error)
 	}
-	Interval time.Duration // longest gap between polls while playing; see ClampInterval
+	Interval time.Duration // pace of the skip checks while playing (see NextPoll); see ClampInterval
 	// Updates receives every update, on Run's goroutine: it should return
 	// quickly. Nil discards them.
 	Updates func(Update)

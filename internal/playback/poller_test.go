@@ -199,9 +199,11 @@ func TestPollerFollowsTracks(t *testing.T) {
 		tl.idle(time.Hour)
 		r := startPoller(fromTimeline(&tl))
 		r.clk.Advance(60 * time.Second)
-		// Interval polls, one at a's end plus a second, one to confirm b
-		// once it has played for Calm, then interval polls again.
-		checkCalls(t, r.api.Calls(), secs(0, 10, 20, 30, 36, 36.5, 46.5, 56.5))
+		// a, joined at 0:25 where skips are still likely, is checked every
+		// 8 s; then one poll at its end plus a second, one to confirm b once
+		// it has played for Calm, and b's early skip checks, 4.6 s and 10 s
+		// into it.
+		checkCalls(t, r.api.Calls(), secs(0, 8, 16, 24, 32, 36, 36.5, 39.6, 45, 52.9))
 		var announced []string
 		for _, u := range r.Updates() {
 			if u.Announce != nil {
@@ -229,11 +231,12 @@ func TestPollerTrackEnd(t *testing.T) {
 		stuck time.Duration // how long Spotify reports a at its end after it ended
 		want  []time.Duration
 	}{
-		{"on time", 0, secs(0, 10, 20, 30, 36, 36.5, 46.5, 56.5)},
-		{"Spotify lags 1.5 s", 1500 * time.Millisecond, secs(0, 10, 20, 30, 36, 37, 38, 48, 58)},
+		{"on time", 0, secs(0, 8, 16, 24, 32, 36, 36.5, 39.6, 45, 52.9)},
+		// b is first seen 0.5 s in, so its checks come 0.5 s earlier.
+		{"Spotify lags 1.5 s", 1500 * time.Millisecond, secs(0, 8, 16, 24, 32, 36, 37, 38, 41.1, 46.5, 54.4)},
 		// Stuck at the end, as when the playing device vanished: one quick
 		// look, then the interval, never a poll every second.
-		{"stuck", time.Hour, secs(0, 10, 20, 30, 36, 37, 47, 57)},
+		{"stuck", time.Hour, secs(0, 8, 16, 24, 32, 36, 37, 47, 57)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -258,7 +261,9 @@ func TestPollerAdBreak(t *testing.T) {
 		tl.play(simTrack{"b", 100 * time.Second}, 0, 100*time.Second)
 		r := startPoller(fromTimeline(&tl))
 		r.clk.Advance(50 * time.Second)
-		checkCalls(t, r.api.Calls(), secs(0, 10, 20, 30, 40, 50))
+		// A skip check and a's end, the ad every interval, then b, first
+		// seen 6 s in and announced at once, checked again 6.1 s later.
+		checkCalls(t, r.api.Calls(), secs(0, 8, 11, 21, 31, 41, 47.1))
 		var got []string
 		for _, u := range r.Updates() {
 			s := u.Status.Item.String()
@@ -267,7 +272,7 @@ func TestPollerAdBreak(t *testing.T) {
 			}
 			got = append(got, s)
 		}
-		want := "[a — Artist Advertisement Advertisement Advertisement b — Artist (announced) b — Artist]"
+		want := "[a — Artist a — Artist Advertisement Advertisement Advertisement b — Artist (announced) b — Artist]"
 		if fmt.Sprint(got) != want {
 			t.Errorf("updates %v\n   want %s", got, want)
 		}
@@ -373,7 +378,8 @@ func TestPollerKeepsLastStatusInTrouble(t *testing.T) {
 			}
 			return tl.answer(t), nil
 		})
-		r.clk.Advance(10 * time.Second)
+		r.clk.Advance(skipGap) // the next skip check, a minute into a
+
 		u := r.Updates()
 		if len(u) != 2 || u[1].Trouble.Kind != Offline || u[1].Status.Item.Key != "spotify:track:a" {
 			t.Errorf("updates %+v", u)

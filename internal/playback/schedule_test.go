@@ -17,7 +17,7 @@ func obs(key string, playing bool, progress, duration, offset time.Duration) Sta
 }
 
 func TestNextPoll(t *testing.T) {
-	const s, m = time.Second, time.Minute
+	const ms, s, m = time.Millisecond, time.Second, time.Minute
 	ad := Status{Item: Item{Kind: Ad}, Playing: true, Progress: 5 * s, At: at}
 	unknown := Status{Item: Item{Kind: Unknown}, Playing: true, At: at}
 	tests := []struct {
@@ -26,19 +26,42 @@ func TestNextPoll(t *testing.T) {
 		interval  time.Duration
 		want      time.Duration
 	}{
-		{"playing, far from the end", Status{}, obs("a", true, m, 4*m, 0), 0, 10 * s},
-		{"playing, end within the interval", Status{}, obs("a", true, 4*m-3*s, 4*m, 0), 0, 4 * s},
-		{"playing, end in 100 ms", Status{}, obs("a", true, 4*m-100*time.Millisecond, 4*m, 0), 0, 1100 * time.Millisecond},
-		{"playing, exactly one interval left", Status{}, obs("a", true, 4*m-9*s, 4*m, 0), 0, 10 * s},
+		// The skip checks: dense in a track's first seconds, where a quarter of
+		// plays are skipped, every 8 s until 2:20, every 30 s after.
+		{"playing, at the very start", Status{}, obs("a", true, 0, 4*m, 0), 0, 1 * s},
+		{"playing, 100 ms in", Status{}, obs("a", true, 100*ms, 4*m, 0), 0, 1 * s},
+		{"playing, at Calm", Status{}, obs("a", true, 1500*ms, 4*m, 0), 0, 3100 * ms},
+		{"playing, 4.6 s in", Status{}, obs("a", true, 4600*ms, 4*m, 0), 0, 5400 * ms},
+		{"playing, 10 s in", Status{}, obs("a", true, 10*s, 4*m, 0), 0, 7900 * ms},
+		{"playing, a minute in", Status{}, obs("a", true, m, 4*m, 0), 0, 8 * s},
+		{"playing, just before a skip is unlikely", Status{}, obs("a", true, 140*s-ms, 4*m, 0), 0, 8 * s},
+		{"playing, once a skip is unlikely", Status{}, obs("a", true, 140*s, 4*m, 0), 0, 30 * s},
+		// The checks follow the position: a track first seen, or resumed,
+		// late in it gets no dense start.
+		{"playing, first seen at 3:00", Status{}, obs("a", true, 3*m, 5*m, 0), 0, 30 * s},
+		{"playing, resumed at 3:00", obs("a", false, 3*m, 5*m, -2*m), obs("a", true, 3*m, 5*m, 0), 0, 30 * s},
+		{"playing, resumed at 0:02", obs("a", false, 2*s, 5*m, -2*m), obs("a", true, 2*s, 5*m, 0), 0, 3500 * ms},
+		{"playing, end within the next check", Status{}, obs("a", true, 4*m-3*s, 4*m, 0), 0, 4 * s},
+		{"playing, end in 100 ms", Status{}, obs("a", true, 4*m-100*ms, 4*m, 0), 0, 1100 * ms},
+		{"playing, end right at the next check", Status{}, obs("a", true, 4*m-29*s, 4*m, 0), 0, 30 * s},
 		{"playing, at the end: Spotify lags behind", obs("a", true, 4*m-5*s, 4*m, -6*s), obs("a", true, 4*m, 4*m, 0), 0, 1 * s},
 		{"playing, still at the end: stale state", obs("a", true, 4*m, 4*m, -1*s), obs("a", true, 4*m, 4*m, 0), 0, 10 * s},
 		{"playing, duration unknown", Status{}, obs("a", true, m, 0, 0), 0, 10 * s},
 		{"playing, advancing normally", obs("a", true, 4*m-12*s, 4*m, -10*s), obs("a", true, 4*m-2*s, 4*m, 0), 0, 3 * s},
 		{"playing, position frozen near the end", obs("a", true, 4*m-2*s, 4*m, -3*s), obs("a", true, 4*m-2*s, 4*m, 0), 0, 10 * s},
+		{"playing, position frozen at the start", obs("a", true, 2*s, 4*m, -4*s), obs("a", true, 2*s, 4*m, 0), 0, 10 * s},
 		{"playing after a pause is not frozen", obs("a", false, 4*m-2*s, 4*m, -30*s), obs("a", true, 4*m-2*s, 4*m, 0), 0, 3 * s},
-		{"new track after the old one", obs("a", true, 4*m-1*s, 4*m, -2*s), obs("b", true, 1*s, 5*s, 0), 0, 5 * s},
-		{"custom interval", Status{}, obs("a", true, m, 4*m, 0), 30 * s, 30 * s},
-		{"interval below the minimum", Status{}, obs("a", true, m, 4*m, 0), 500 * time.Millisecond, 2 * s},
+		{"new track after the old one", obs("a", true, 4*m-1*s, 4*m, -2*s), obs("b", true, 1*s, 3*m, 0), 0, 2500 * ms},
+		{"new short track", obs("a", true, 4*m-1*s, 4*m, -2*s), obs("b", true, 1*s, 3*s, 0), 0, 2500 * ms},
+		// The interval scales the skip checks, not the end.
+		{"interval 5 s, at Calm", Status{}, obs("a", true, 1500*ms, 4*m, 0), 5 * s, 1500 * ms},
+		{"interval 5 s, a minute in", Status{}, obs("a", true, m, 4*m, 0), 5 * s, 4 * s},
+		{"interval 20 s, a minute in", Status{}, obs("a", true, m, 4*m, 0), 20 * s, 16 * s},
+		{"interval 20 s, at 3:00", Status{}, obs("a", true, 3*m, 5*m, 0), 20 * s, 60 * s},
+		{"interval 20 s, near the end", Status{}, obs("a", true, 4*m-3*s, 4*m, 0), 20 * s, 4 * s},
+		{"interval 30 s, a minute in", Status{}, obs("a", true, m, 4*m, 0), 30 * s, 24 * s},
+		{"interval below the minimum, a minute in", Status{}, obs("a", true, m, 4*m, 0), 500 * ms, 1600 * ms},
+		{"interval at the minimum, at Calm: never below a second", Status{}, obs("a", true, 1500*ms, 4*m, 0), 2 * s, 1 * s},
 		{"paused", Status{}, obs("a", false, m, 4*m, 0), 0, 30 * s},
 		{"paused near the end", Status{}, obs("a", false, 4*m-1*s, 4*m, 0), 0, 30 * s},
 		{"paused, long interval", Status{}, obs("a", false, m, 4*m, 0), 45 * s, 45 * s},

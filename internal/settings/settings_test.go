@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/spotray/spotray/internal/testenv"
 )
 
 func TestSettingsRoundTrip(t *testing.T) {
@@ -22,8 +24,8 @@ func TestSettingsRoundTrip(t *testing.T) {
 	if err != nil || s.NotificationsOn() || !s.ExpiryWarned.Equal(warned) {
 		t.Errorf("reloaded %+v, %v", s, err)
 	}
-	if fi, err := os.Stat(filepath.Join(dir, fileName)); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Errorf("settings.json mode %v (%v), want 0600", fi.Mode().Perm(), err)
+	if err := testenv.CheckPerm(filepath.Join(dir, fileName), 0o600); err != nil {
+		t.Error(err)
 	}
 }
 

@@ -3,6 +3,7 @@ package spotify
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -385,6 +386,37 @@ func TestHangEndsWithContext(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "SECRET") {
 		t.Errorf("error shows the token: %v", err)
+	}
+}
+
+// TestHangWithoutDeadline: a caller that gives no deadline (the tray's
+// poll loop) still gets an error from a Spotify that takes the request and
+// never answers: a Client without an HTTP client of its own uses
+// defaultHTTP, whose timeout ends the request.
+func TestHangWithoutDeadline(t *testing.T) {
+	if defaultHTTP.Timeout <= 0 || defaultHTTP.Timeout > 15*time.Second {
+		t.Fatalf("defaultHTTP.Timeout = %v, want a bound of at most 15 s", defaultHTTP.Timeout)
+	}
+	// The same client with a timeout short enough for a unit test.
+	saved := defaultHTTP
+	short := *defaultHTTP
+	short.Timeout = 50 * time.Millisecond
+	defaultHTTP = &short
+	defer func() { defaultHTTP = saved }()
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	c := &Client{BaseURL: srv.URL, Tokens: StaticToken(oldToken)}
+	_, err := c.CurrentlyPlaying(context.Background())
+	var netErr net.Error
+	if !errors.As(err, &netErr) || !netErr.Timeout() {
+		t.Fatalf("error %v, want a timeout", err)
 	}
 }
 

@@ -36,7 +36,7 @@ func Require(t testing.TB, tools ...string) {
 	}
 	if len(missing) > 0 {
 		Unavailable(t, "needs "+strings.Join(missing, ", ")+
-			" (Debian: apt-get install dbus xvfb xclip chromium; .ci/run installs them)")
+			" (.ci/run installs the Debian packages the tests need)")
 	}
 }
 

@@ -85,15 +85,24 @@ func Cut(s string, max int) string {
 
 // CutUTF16 shortens s to at most max UTF-16 code units, the unit Windows
 // counts in, with "…" when something was removed.
-func CutUTF16(s string, max int) string {
-	if len(utf16.Encode([]rune(s))) <= max {
+func CutUTF16(s string, max int) string { return CutUnits(s, max, utf16.RuneLen) }
+
+// CutUnits shortens s so that its characters, each counted as units(r),
+// add up to at most max, with "…" (one unit) when something was removed.
+// It keeps user-perceived characters whole, as Cut does.
+func CutUnits(s string, max int, units func(rune) int) string {
+	r := []rune(s)
+	total := 0
+	for _, c := range r {
+		total += units(c)
+	}
+	if total <= max {
 		return s
 	}
-	r := []rune(s)
-	units := 1 // "…"
+	used := 1 // "…"
 	n := 0
-	for n < len(r) && units+utf16.RuneLen(r[n]) <= max {
-		units += utf16.RuneLen(r[n])
+	for n < len(r) && used+units(r[n]) <= max {
+		used += units(r[n])
 		n++
 	}
 	for n > 0 && splitsCluster(r, n) {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spotray/spotray/internal/testenv"
 )
 
 // crashDirEnv makes TestSaveLoopChild rewrite the token file in that
@@ -98,8 +100,8 @@ func TestSaveSurvivesKill(t *testing.T) {
 		if want := crashToken(n); !sameToken(got, want) {
 			t.Fatalf("after kill #%d: token #%d is not the one written", i, n)
 		}
-		if permOf(t, s.Path()) != fileMode {
-			t.Fatalf("after kill #%d: mode %v", i, permOf(t, s.Path()))
+		if err := testenv.CheckPerm(s.Path(), fileMode); err != nil {
+			t.Fatalf("after kill #%d: %v", i, err)
 		}
 	}
 }

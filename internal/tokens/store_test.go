@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spotray/spotray/internal/testenv"
 )
 
 var authorized = time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
@@ -141,8 +143,8 @@ func TestLoadFixesPermissions(t *testing.T) {
 		if _, err := s.Load(); err != nil {
 			t.Fatal(err)
 		}
-		if got := permOf(t, s.Path()); got != 0o600 {
-			t.Errorf("after Load of a %v file: mode %v, want 0600", mode, got)
+		if err := testenv.CheckPerm(s.Path(), fileMode); err != nil {
+			t.Errorf("after Load of a %v file: %v", mode, err)
 		}
 		if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), s.Path()) {
 			t.Errorf("no warning naming the file for mode %v: %q", mode, logs)
@@ -162,27 +164,15 @@ func TestLoadFixesPermissions(t *testing.T) {
 	}
 }
 
-func permOf(t *testing.T, path string) fs.FileMode {
-	t.Helper()
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fi.Mode().Perm()
-}
-
 func TestSaveModes(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("Windows has no Unix permission bits")
-	}
 	t.Run("new directory", func(t *testing.T) {
 		s := &Store{Dir: filepath.Join(t.TempDir(), "config", "spotray")}
 		mustSave(t, s, sampleToken())
-		if got := permOf(t, s.Dir); got != 0o700 {
-			t.Errorf("dir mode %v, want 0700", got)
+		if err := testenv.CheckPerm(s.Dir, dirMode); err != nil {
+			t.Error(err)
 		}
-		if got := permOf(t, s.Path()); got != 0o600 {
-			t.Errorf("file mode %v, want 0600", got)
+		if err := testenv.CheckPerm(s.Path(), fileMode); err != nil {
+			t.Error(err)
 		}
 	})
 	t.Run("existing wider directory", func(t *testing.T) {
@@ -191,11 +181,11 @@ func TestSaveModes(t *testing.T) {
 			t.Fatal(err)
 		}
 		mustSave(t, s, sampleToken())
-		if got := permOf(t, s.Dir); got != 0o755 {
-			t.Errorf("existing dir mode changed to %v", got)
+		if err := testenv.CheckPerm(s.Dir, 0o755); err != nil {
+			t.Errorf("existing dir mode changed: %v", err)
 		}
-		if got := permOf(t, s.Path()); got != 0o600 {
-			t.Errorf("file mode %v, want 0600", got)
+		if err := testenv.CheckPerm(s.Path(), fileMode); err != nil {
+			t.Error(err)
 		}
 	})
 	t.Run("replacing a wider file", func(t *testing.T) {
@@ -204,8 +194,8 @@ func TestSaveModes(t *testing.T) {
 			t.Fatal(err)
 		}
 		mustSave(t, s, sampleToken())
-		if got := permOf(t, s.Path()); got != 0o600 {
-			t.Errorf("file mode %v, want 0600", got)
+		if err := testenv.CheckPerm(s.Path(), fileMode); err != nil {
+			t.Error(err)
 		}
 	})
 }
@@ -308,8 +298,8 @@ func TestLoadNeverChangesALinkTarget(t *testing.T) {
 	if err != nil || !sameToken(got, tok) {
 		t.Fatalf("Load through a link = %+v, %v", got, err)
 	}
-	if runtime.GOOS != "windows" && permOf(t, elsewhere) != 0o644 {
-		t.Errorf("the link's target was changed to %v", permOf(t, elsewhere))
+	if fi, err := os.Stat(elsewhere); runtime.GOOS != "windows" && (err != nil || fi.Mode().Perm() != 0o644) {
+		t.Errorf("the link's target was changed: %v, %v", fi.Mode(), err)
 	}
 	if !strings.Contains(logs.String(), "symbolic link") || !strings.Contains(logs.String(), s.Path()) {
 		t.Errorf("no warning about the link: %q", logs)
@@ -321,8 +311,8 @@ func TestLoadNeverChangesALinkTarget(t *testing.T) {
 	if err != nil || !fi.Mode().IsRegular() {
 		t.Fatalf("after Save, token.json is %v, %v; want a regular file", fi.Mode(), err)
 	}
-	if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
-		t.Errorf("new token file mode %v", fi.Mode().Perm())
+	if err := testenv.CheckPerm(s.Path(), fileMode); err != nil {
+		t.Errorf("the new token file: %v", err)
 	}
 	if after, _ := os.ReadFile(elsewhere); !bytes.Equal(after, data) {
 		t.Errorf("Save wrote through the link: %q", after)

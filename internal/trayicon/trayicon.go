@@ -10,6 +10,7 @@
 package trayicon
 
 import (
+	"runtime"
 	"sync"
 
 	"fyne.io/systray"
@@ -18,13 +19,17 @@ import (
 	"github.com/spotray/spotray/internal/menu"
 )
 
-// Tray is the tray icon. The zero value is ready to Run, once per process.
+// Tray is the tray icon; make it with New, then Run it once per process.
 type Tray struct {
 	mu    sync.Mutex
 	items [menu.NumItems]*systray.MenuItem
 	shown menu.Menu
-	quit  chan struct{}
+	quit  chan struct{} // closed when Run ends
+	ready chan struct{} // closed once systray's ready callback ran
 }
+
+// New returns a tray icon that is not shown yet.
+func New() *Tray { return &Tray{quit: make(chan struct{}), ready: make(chan struct{})} }
 
 // Run shows the icon with menu first and blocks until Quit is called. Each
 // click on an entry is passed to clicked and each opening of the menu to
@@ -34,35 +39,57 @@ type Tray struct {
 // Run must be called from the main goroutine: on Windows and macOS the
 // tray's message loop has to run on the thread the program started on.
 func (t *Tray) Run(first menu.Menu, clicked func(menu.ID), opened func(), ready func()) {
-	t.shown, t.quit = first, make(chan struct{})
-	// The title must be set before Run: on Linux systray derives the
-	// item's Id from it when it registers.
+	t.mu.Lock()
+	t.shown = first
+	t.mu.Unlock()
+	// On Linux systray derives the item's Id from the title it has when it
+	// registers, so the title is set before Run. (Windows has no title;
+	// macOS drops this one, which keeps its menu bar free of text.)
 	systray.SetTitle("spotray")
-	if setBeforeReady {
+	if iconBeforeRun {
 		setIconAndTooltip(first)
 	}
 	systray.Run(func() {
-		if !setBeforeReady {
+		if !iconBeforeRun {
 			setIconAndTooltip(first)
 		}
 		// systray answers no GetLayout call until this returns, so it
 		// only creates the entries and starts goroutines.
 		t.create(first, clicked)
 		go t.forwardOpened(opened)
+		close(t.ready)
 		go ready()
 	}, func() { close(t.quit) })
 }
 
-// setIconAndTooltip shows the first icon and tooltip. When depends on the
-// system (see setBeforeReady).
+// iconBeforeRun tells where the first icon and tooltip can be set. Linux
+// (D-Bus) records them before Run, so that the panel's first look at the
+// item finds them; its ready callback runs on a goroutine of its own that
+// races with the export, so a value set there can miss it. Windows refuses
+// both until the tray is ready ("tray not ready yet") and then shows an
+// empty icon; macOS drops them silently.
+const iconBeforeRun = runtime.GOOS != "windows" && runtime.GOOS != "darwin"
+
 func setIconAndTooltip(m menu.Menu) {
 	systray.SetIcon(iconBytes(m.Icon))
 	systray.SetTooltip(m.Tooltip)
 }
 
 // Quit removes the icon and makes Run return. It may be called from any
-// goroutine, more than once.
-func (t *Tray) Quit() { systray.Quit() }
+// goroutine, more than once, also before the tray is ready: on Windows
+// systray's Quit posts to a window that exists only once the tray is ready,
+// and an earlier Quit would be lost with Run never returning, so it waits.
+func (t *Tray) Quit() {
+	select {
+	case <-t.ready:
+		systray.Quit()
+	default:
+		go func() {
+			<-t.ready
+			systray.Quit()
+		}()
+	}
+}
 
 func (t *Tray) create(m menu.Menu, clicked func(menu.ID)) {
 	t.mu.Lock()

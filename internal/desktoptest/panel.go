@@ -11,12 +11,19 @@ import (
 	"github.com/godbus/dbus/v5"
 	"github.com/godbus/dbus/v5/introspect"
 	"github.com/godbus/dbus/v5/prop"
+
+	"github.com/spotray/spotray/internal/testenv"
 )
 
 const (
 	watcherName  = "org.kde.StatusNotifierWatcher"
 	watcherPath  = dbus.ObjectPath("/StatusNotifierWatcher")
 	watcherIface = "org.kde.StatusNotifierWatcher"
+
+	itemPath  = dbus.ObjectPath("/StatusNotifierItem")
+	itemIface = "org.kde.StatusNotifierItem"
+	menuPath  = dbus.ObjectPath("/StatusNotifierItem/menu")
+	menuIface = "com.canonical.dbusmenu"
 )
 
 // Registration is one RegisterStatusNotifierItem call as received.
@@ -27,74 +34,91 @@ type Registration struct {
 	At      time.Time
 }
 
-// Watcher plays org.kde.StatusNotifierWatcher, the panel's side of the tray
-// protocol, on a test bus and records registrations. Stop and Start simulate
-// a panel restart.
-type Watcher struct {
+// Panel plays a desktop's tray panel on a test bus, as a user's panel sees
+// an app: it owns org.kde.StatusNotifierWatcher and records every item that
+// registers, and it reads and clicks a registered item's menu over
+// com.canonical.dbusmenu and reads its tooltip and icon (see Item).
+//
+// Stop and Start simulate a panel that exits and starts again; a Panel
+// stopped before the app starts is a desktop without a tray.
+type Panel struct {
 	addr string
+	// host is the panel's own connection for reading items. It outlives
+	// restarts of the watcher, whose connection Stop closes.
+	host *dbus.Conn
 
 	mu    sync.Mutex
-	conn  *dbus.Conn // nil while stopped
+	conn  *dbus.Conn // the watcher's connection, nil while stopped
 	props *prop.Properties
 	regs  []Registration
 	items []string
 }
 
-// NewWatcher owns org.kde.StatusNotifierWatcher on the bus at addr until
-// cleanup.
-func NewWatcher(t testing.TB, addr string) *Watcher {
+// NewPanel starts a panel on the bus at addr: it owns the watcher name until
+// cleanup (or Stop).
+func NewPanel(t testing.TB, addr string) *Panel {
 	t.Helper()
-	w := &Watcher{addr: addr}
-	w.Start(t)
-	t.Cleanup(func() { w.Stop(t) })
-	return w
+	p := &Panel{addr: addr, host: Connect(t, addr)}
+	p.Start(t)
+	t.Cleanup(func() { p.Stop(t) })
+	return p
 }
 
 // Registrations returns every registration received so far, across restarts,
 // oldest first.
-func (w *Watcher) Registrations() []Registration {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return slices.Clone(w.regs)
-}
-
-// WaitForRegistrations waits until at least n registrations (counted across
-// restarts) have arrived and returns them all; it fails the test if they do
-// not arrive within a generous time.
-func (w *Watcher) WaitForRegistrations(t testing.TB, n int) []Registration {
-	t.Helper()
-	waitFor(t, func() string {
-		return fmt.Sprintf("%d StatusNotifierItem registrations (have %d)", n, len(w.Registrations()))
-	}, func() bool { return len(w.Registrations()) >= n })
-	return w.Registrations()
+func (p *Panel) Registrations() []Registration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.regs)
 }
 
 // Items returns the currently registered items ("busname/objectpath"), as the
 // RegisteredStatusNotifierItems property does: items whose owner left the
 // bus are dropped, and a restart forgets them all.
-func (w *Watcher) Items() []string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return slices.Clone(w.items)
+func (p *Panel) Items() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.items)
 }
 
-// WaitForItems waits until exactly n items are registered and returns them;
-// it fails the test if that does not happen within a generous time.
-func (w *Watcher) WaitForItems(t testing.TB, n int) []string {
+// RegistrationOf returns the latest registration made by a connection of
+// process pid, if there is one. Several apps, or several runs of one, may
+// share a test's bus: the process is what tells them apart.
+func (p *Panel) RegistrationOf(pid int) (Registration, bool) {
+	regs := p.Registrations()
+	for i := len(regs) - 1; i >= 0; i-- {
+		var owner uint32
+		err := p.host.BusObject().Call("org.freedesktop.DBus.GetConnectionUnixProcessID", 0, regs[i].Sender).Store(&owner)
+		if err == nil && int(owner) == pid {
+			return regs[i], true
+		}
+	}
+	return Registration{}, false
+}
+
+// ItemOf waits until process pid has registered an item and returns it,
+// bound to t: its methods fail t when the item does not answer as a
+// StatusNotifierItem with a dbusmenu must.
+func (p *Panel) ItemOf(t testing.TB, pid int) *Item {
 	t.Helper()
-	waitFor(t, func() string { return fmt.Sprintf("%d registered items (have %q)", n, w.Items()) },
-		func() bool { return len(w.Items()) == n })
-	return w.Items()
+	var reg Registration
+	testenv.WaitFor(t, fmt.Sprintf("process %d to register a StatusNotifierItem", pid), func() bool {
+		var ok bool
+		reg, ok = p.RegistrationOf(pid)
+		return ok
+	})
+	name, _, _ := strings.Cut(reg.Item, "/")
+	return &Item{t: t, conn: p.host, Name: name}
 }
 
 // Stop releases the watcher name and closes its connection, as a panel
-// that exits does. Stopping a stopped watcher does nothing.
-func (w *Watcher) Stop(t testing.TB) {
+// that exits does. Stopping a stopped panel does nothing.
+func (p *Panel) Stop(t testing.TB) {
 	t.Helper()
-	w.mu.Lock()
-	conn := w.conn
-	w.conn, w.props, w.items = nil, nil, nil
-	w.mu.Unlock()
+	p.mu.Lock()
+	conn := p.conn
+	p.conn, p.props, p.items = nil, nil, nil
+	p.mu.Unlock()
 	if conn != nil {
 		conn.Close()
 	}
@@ -102,19 +126,19 @@ func (w *Watcher) Stop(t testing.TB) {
 
 // Start owns the watcher name again on a new connection, as a panel that
 // starts does. Items registered before are forgotten.
-func (w *Watcher) Start(t testing.TB) {
+func (p *Panel) Start(t testing.TB) {
 	t.Helper()
-	w.mu.Lock()
-	running := w.conn != nil
-	w.mu.Unlock()
+	p.mu.Lock()
+	running := p.conn != nil
+	p.mu.Unlock()
 	if running {
-		t.Fatal("start watcher: already running")
+		t.Fatal("start panel: already running")
 	}
-	conn, err := dbus.Connect(w.addr)
+	conn, err := dbus.Connect(p.addr)
 	if err != nil {
-		t.Fatalf("start watcher: connect to %s: %v", w.addr, err)
+		t.Fatalf("start panel: connect to %s: %v", p.addr, err)
 	}
-	obj := watcherObject{w: w, conn: conn}
+	obj := watcherObject{p: p, conn: conn}
 	props, err := prop.Export(conn, watcherPath, prop.Map{watcherIface: {
 		"RegisteredStatusNotifierItems":  {Value: []string{}, Emit: prop.EmitTrue},
 		"IsStatusNotifierHostRegistered": {Value: true, Emit: prop.EmitTrue},
@@ -137,30 +161,30 @@ func (w *Watcher) Start(t testing.TB) {
 	}
 	if err != nil {
 		conn.Close()
-		t.Fatalf("start watcher: %v", err)
+		t.Fatalf("start panel: %v", err)
 	}
 	signals := make(chan *dbus.Signal, 16)
 	conn.Signal(signals)
 	go obj.dropVanished(signals)
 
-	w.mu.Lock()
-	w.conn, w.props, w.items = conn, props, nil
-	w.mu.Unlock()
+	p.mu.Lock()
+	p.conn, p.props, p.items = conn, props, nil
+	p.mu.Unlock()
 	ownName(t, conn, watcherName)
 }
 
 // Restart is Stop followed by Start.
-func (w *Watcher) Restart(t testing.TB) {
+func (p *Panel) Restart(t testing.TB) {
 	t.Helper()
-	w.Stop(t)
-	w.Start(t)
+	p.Stop(t)
+	p.Start(t)
 }
 
 // watcherObject holds the exported D-Bus methods of one run of the watcher
-// (between Start and Stop), kept apart from Watcher so that its Go methods
+// (between Start and Stop), kept apart from Panel so that its Go methods
 // are not exported on the bus.
 type watcherObject struct {
-	w    *Watcher
+	p    *Panel
 	conn *dbus.Conn
 }
 
@@ -169,18 +193,18 @@ func (o watcherObject) RegisterStatusNotifierItem(sender dbus.Sender, service st
 	// (what fyne.io/systray sends) or a bus name with the default path.
 	item := string(sender) + service
 	if !strings.HasPrefix(service, "/") {
-		item = service + "/StatusNotifierItem"
+		item = service + string(itemPath)
 	}
-	w := o.w
-	w.mu.Lock()
-	w.regs = append(w.regs, Registration{Sender: string(sender), Service: service, Item: item, At: time.Now()})
-	current := w.conn == o.conn
-	added := current && !slices.Contains(w.items, item)
+	p := o.p
+	p.mu.Lock()
+	p.regs = append(p.regs, Registration{Sender: string(sender), Service: service, Item: item, At: time.Now()})
+	current := p.conn == o.conn
+	added := current && !slices.Contains(p.items, item)
 	if added {
-		w.items = append(w.items, item)
-		w.props.SetMust(watcherIface, "RegisteredStatusNotifierItems", slices.Clone(w.items))
+		p.items = append(p.items, item)
+		p.props.SetMust(watcherIface, "RegisteredStatusNotifierItems", slices.Clone(p.items))
 	}
-	w.mu.Unlock()
+	p.mu.Unlock()
 	if added {
 		o.conn.Emit(watcherPath, watcherIface+".StatusNotifierItemRegistered", item)
 	}
@@ -212,14 +236,14 @@ func (o watcherObject) dropVanished(signals chan *dbus.Signal) {
 }
 
 func (o watcherObject) drop(owner string) {
-	w := o.w
-	w.mu.Lock()
-	if w.conn != o.conn {
-		w.mu.Unlock()
+	p := o.p
+	p.mu.Lock()
+	if p.conn != o.conn {
+		p.mu.Unlock()
 		return
 	}
 	var gone []string
-	w.items = slices.DeleteFunc(w.items, func(item string) bool {
+	p.items = slices.DeleteFunc(p.items, func(item string) bool {
 		if strings.HasPrefix(item, owner+"/") {
 			gone = append(gone, item)
 			return true
@@ -227,9 +251,9 @@ func (o watcherObject) drop(owner string) {
 		return false
 	})
 	if len(gone) > 0 {
-		w.props.SetMust(watcherIface, "RegisteredStatusNotifierItems", slices.Clone(w.items))
+		p.props.SetMust(watcherIface, "RegisteredStatusNotifierItems", slices.Clone(p.items))
 	}
-	w.mu.Unlock()
+	p.mu.Unlock()
 	for _, item := range gone {
 		o.conn.Emit(watcherPath, watcherIface+".StatusNotifierItemUnregistered", item)
 	}
