@@ -151,7 +151,7 @@ func TestInit(t *testing.T) {
 				if !s.Connected || s.User != "Demo Listener" || !s.LoginEndsAt.Equal(login3m.AuthorizedAt.AddDate(0, 6, 0)) {
 					t.Errorf("state %+v", s)
 				}
-				if w := acts(fx)[0].(StartWatching); w.Watch != s.Watch || w.Config != cfg {
+				if w := acts(fx)[0].(StartWatching); w.Watch != s.Watch || !reflect.DeepEqual(w.Config, cfg) {
 					t.Errorf("watching %+v, state's watch %d", w, s.Watch)
 				}
 			}},
@@ -254,7 +254,7 @@ func TestLogin(t *testing.T) {
 			{e: Clicked{menu.Connect}}, // a second click while the browser is open starts nothing
 			{e: success, acts: "Notify StartWatching", notes: []string{"Connected to Spotify"},
 				check: func(t *testing.T, s State, fx []Effect) {
-					if !s.Connected || s.Connecting || s.Config != cfg || s.Watch != 1 {
+					if !s.Connected || s.Connecting || !reflect.DeepEqual(s.Config, cfg) || s.Watch != 1 {
 						t.Errorf("state %+v", s)
 					}
 					if b := notesIn(fx)[0].Body; !strings.Contains(b, "Demo Listener") {
@@ -445,7 +445,7 @@ func TestCopy(t *testing.T) {
 	ends := login3m.AuthorizedAt.AddDate(0, 6, 0)
 	run(t, connectedState(), []step{
 		{e: Clicked{menu.CopyRefreshToken}, acts: "Copy", check: func(t *testing.T, s State, fx []Effect) {
-			if c := acts(fx)[0].(Copy); c.What != RefreshToken || c.Config != cfg {
+			if c := acts(fx)[0].(Copy); c.What != RefreshToken || !reflect.DeepEqual(c.Config, cfg) {
 				t.Errorf("copy %+v", c)
 			}
 		}},
