@@ -9,9 +9,11 @@ import (
 	"time"
 
 	"github.com/spotray/spotray/internal/config"
+	"github.com/spotray/spotray/internal/hook"
 	"github.com/spotray/spotray/internal/login"
 	"github.com/spotray/spotray/internal/menu"
 	"github.com/spotray/spotray/internal/notify"
+	"github.com/spotray/spotray/internal/nowplaying"
 	"github.com/spotray/spotray/internal/playback"
 	"github.com/spotray/spotray/internal/settings"
 	"github.com/spotray/spotray/internal/spotify"
@@ -545,5 +547,56 @@ func TestExpiryWarnings(t *testing.T) {
 	s, _ = Apply(s, LoginRemoved{}, morning)
 	if _, fx := Apply(s, MinutePassed{}, morning.AddDate(0, 0, 2)); len(fx) != 0 {
 		t.Errorf("warned without a login: %q", kinds(fx))
+	}
+}
+
+// The on_change hook runs for every announced item, notifications on or
+// off, with the announced item; never without on_change.
+func TestOnChangeHook(t *testing.T) {
+	hooked := connectedState()
+	hooked.Config.OnChange = []string{"notify-send", "x"}
+	w := hooked.Watch
+	paused := playback.Status{Item: song, Playing: false, Progress: 2 * time.Second, At: now}
+	announce := Polled{Watch: w, Update: playback.Update{Status: paused, Announce: &song}}
+	checkJob := func(t *testing.T, s State, fx []Effect) {
+		var job *RunHook
+		for _, f := range fx {
+			if h, ok := f.(RunHook); ok {
+				job = &h
+			}
+		}
+		want := RunHook{hook.Job{Argv: []string{"notify-send", "x"}, ImageURL: song.ImageURL, Now: nowplaying.JSON{
+			Kind: "track", Playing: false, Title: "Mr. Brightside", Artists: []string{"The Killers"}, Album: "Hot Fuss",
+			URI: "spotify:track:1", URL: song.URL, ProgressMS: 2000, Text: "Mr. Brightside — The Killers"}}}
+		if job == nil || !reflect.DeepEqual(*job, want) {
+			t.Errorf("hook %+v, want %+v", job, want)
+		}
+	}
+	run(t, hooked, []step{
+		{e: announce, acts: "Notify RunHook", notes: []string{"Mr. Brightside"}, check: checkJob},
+		{e: Polled{Watch: w, Update: playback.Update{Status: paused}}}, // no announcement: no run
+		{e: Clicked{menu.Notifications}, acts: "SaveSettings"},
+		{e: announce, acts: "RunHook", check: checkJob},
+	})
+	run(t, connectedState(), []step{{e: announce, acts: "Notify", notes: []string{"Mr. Brightside"}}})
+}
+
+// Readers of the stream are told what plays, "nothing" when not
+// connected, and nothing at all before the first poll.
+func TestNowPlaying(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		s    State
+		ok   bool
+		text string
+	}{
+		{"not connected", State{}, true, "Nothing playing"},
+		{"connected, not polled yet", connectedState(), false, ""},
+		{"playing", playingState(), true, "Mr. Brightside — The Killers"},
+	} {
+		j, ok := tc.s.NowPlaying()
+		if ok != tc.ok || j.Text != tc.text {
+			t.Errorf("%s: %+v, %v", tc.name, j, ok)
+		}
 	}
 }
