@@ -31,7 +31,8 @@ Usage:
   spotray token            print a valid access token, refreshed if needed
   spotray refresh-token    print the stored refresh token
   spotray status           show the configuration and the login
-  spotray now              print what is playing (--json: as JSON)
+  spotray now              print what is playing (--json: as JSON; --follow: on every change;
+                           --format '{title} — {artists}'; --escape pango; --waybar)
   spotray demo             run the tray against a built-in simulated Spotify
   spotray version          print the version
   spotray help             show this help
@@ -89,12 +90,17 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	name, rest := args[0], args[1:]
 	fs := flag.NewFlagSet("spotray "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var noBrowser, asJSON bool
+	var noBrowser bool
+	var now nowFlags
 	switch name {
 	case "login":
 		fs.BoolVar(&noBrowser, "no-browser", false, "print the login URL instead of opening a browser")
 	case "now":
-		fs.BoolVar(&asJSON, "json", false, "print JSON")
+		fs.BoolVar(&now.json, "json", false, "print JSON")
+		fs.BoolVar(&now.follow, "follow", false, "keep running: print again on every change (JSON unless --format or --waybar)")
+		fs.StringVar(&now.format, "format", "", "print `TEMPLATE` filled in: {title} — {artists}; {{ and }} are braces")
+		fs.StringVar(&now.escape, "escape", "", "escape --format's values for a bar's markup: none or pango")
+		fs.BoolVar(&now.waybar, "waybar", false, "print waybar's JSON (text, tooltip, class, alt, percentage)")
 	}
 	if err := fs.Parse(rest); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -118,7 +124,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	case "status":
 		return cli.status()
 	case "now":
-		return cli.now(ctx, asJSON)
+		return cli.now(ctx, now)
 	case "demo":
 		return runDemo(ctx, stderr)
 	case "version", "--version":

@@ -2,6 +2,7 @@ package nowplaying
 
 import (
 	"fmt"
+	"io"
 	"reflect"
 	"strconv"
 	"strings"
@@ -151,4 +152,29 @@ func valueString(v reflect.Value) string {
 		return strings.Join(s, ", ")
 	}
 	panic("nowplaying: field of kind " + v.Kind().String() + " has no text form")
+}
+
+// Printer writes what plays as `spotray now` was asked to: the JSON
+// object, a Format filled in, or waybar's object.
+type Printer struct {
+	Format *Template // nil: the JSON object (or, for Waybar, "{text}")
+	Escape Escape    // for Format's values
+	// Waybar writes waybar's object, its text Format with Pango escaping.
+	Waybar bool
+}
+
+// Print writes j as one line.
+func (p Printer) Print(w io.Writer, j JSON) error {
+	switch {
+	case p.Waybar:
+		text := Pango.apply(j.Text)
+		if p.Format != nil {
+			text = p.Format.Execute(j, Pango)
+		}
+		return WriteLine(w, WaybarOf(j, text))
+	case p.Format != nil:
+		_, err := io.WriteString(w, p.Format.Execute(j, p.Escape)+"\n")
+		return err
+	}
+	return WriteLine(w, j)
 }

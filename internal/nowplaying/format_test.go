@@ -142,3 +142,23 @@ func TestWaybar(t *testing.T) {
 		}
 	}
 }
+
+func TestPrinter(t *testing.T) {
+	title, _ := ParseTemplate("{title}")
+	for _, tc := range []struct {
+		p    Printer
+		want string
+	}{
+		{Printer{}, `{"kind":"track","playing":true,"title":"Rock & <Roll> \"Live\" 'n'",`},
+		{Printer{Format: &title}, `Rock & <Roll> "Live" 'n'` + "\n"},
+		{Printer{Format: &title, Escape: Pango}, "Rock &amp; &lt;Roll&gt; &quot;Live&quot; &#39;n&#39;\n"},
+		{Printer{Waybar: true}, `{"text":"Rock &amp; &lt;Roll&gt; &quot;Live&quot; &#39;n&#39; — Artist A, Artist B","tooltip":`},
+		{Printer{Waybar: true, Format: &title}, `{"text":"Rock &amp; &lt;Roll&gt; &quot;Live&quot; &#39;n&#39;","tooltip":`},
+	} {
+		var b bytes.Buffer
+		if err := tc.p.Print(&b, formatTrack); err != nil || !strings.HasPrefix(b.String(), tc.want) ||
+			strings.Count(b.String(), "\n") != 1 {
+			t.Errorf("%+v printed %q, want it to start with %q", tc.p, b.String(), tc.want)
+		}
+	}
+}
