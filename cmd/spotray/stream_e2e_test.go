@@ -1,3 +1,5 @@
+//go:build unix
+
 package main_test
 
 import (
@@ -42,6 +44,7 @@ func startCommand(t testing.TB, cmd *exec.Cmd) *followProc {
 		t.Fatal(err)
 	}
 	cmd.Stderr = f.stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +61,8 @@ func startCommand(t testing.TB, cmd *exec.Cmd) *followProc {
 		select {
 		case <-f.done:
 		default:
-			cmd.Process.Kill()
+			// The whole group: sh -c leaves spotray running otherwise.
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 			<-f.done
 		}
 		if strings.Contains(f.stderr.String(), "WARNING: DATA RACE") {
@@ -247,16 +251,19 @@ func TestReadmeStatusBarSnippets(t *testing.T) {
 	path := "PATH=" + filepath.Dir(h.bin) + string(os.PathListSeparator) + os.Getenv("PATH")
 
 	waybarBlock := codeBlock(t, readmeSection(t, "### waybar"), "json")
-	var waybar map[string]struct {
-		Exec       string `json:"exec"`
-		ReturnType string `json:"return-type"`
+	var waybar struct {
+		Modules []string `json:"modules-right"`
+		Module  struct {
+			Exec       string `json:"exec"`
+			ReturnType string `json:"return-type"`
+		} `json:"custom/spotray"`
 	}
 	if err := json.Unmarshal([]byte(waybarBlock), &waybar); err != nil {
 		t.Fatalf("the waybar snippet is not valid JSON: %v\n%s", err, waybarBlock)
 	}
-	mod := waybar["custom/spotray"]
-	if mod.ReturnType != "json" {
-		t.Errorf("the waybar module has return-type %q", mod.ReturnType)
+	mod := waybar.Module
+	if mod.ReturnType != "json" || len(waybar.Modules) != 1 || waybar.Modules[0] != "custom/spotray" {
+		t.Errorf("the waybar snippet: %+v", waybar)
 	}
 	line := func(block, re string) string {
 		m := regexp.MustCompile(`(?m)` + re).FindStringSubmatch(block)
