@@ -30,15 +30,21 @@ type followProc struct {
 	t      testing.TB
 	cmd    *exec.Cmd
 	stdout io.ReadCloser
-	lines  chan string
+	lines  chan timedLine
 	stderr *lockedBuffer
 	done   chan struct{}
+}
+
+// timedLine is a line of output and when it was read.
+type timedLine struct {
+	text string
+	at   time.Time
 }
 
 // startCommand starts cmd and reads its stdout line by line.
 func startCommand(t testing.TB, cmd *exec.Cmd) *followProc {
 	t.Helper()
-	f := &followProc{t: t, cmd: cmd, lines: make(chan string, 100), stderr: &lockedBuffer{}, done: make(chan struct{})}
+	f := &followProc{t: t, cmd: cmd, lines: make(chan timedLine, 100), stderr: &lockedBuffer{}, done: make(chan struct{})}
 	var err error
 	if f.stdout, err = cmd.StdoutPipe(); err != nil {
 		t.Fatal(err)
@@ -51,7 +57,7 @@ func startCommand(t testing.TB, cmd *exec.Cmd) *followProc {
 	go func() {
 		sc := bufio.NewScanner(f.stdout)
 		for sc.Scan() {
-			f.lines <- sc.Text()
+			f.lines <- timedLine{sc.Text(), time.Now()}
 		}
 		close(f.lines)
 		cmd.Wait() // only once stdout is read to its end, or closed by the test
@@ -86,6 +92,12 @@ func startFollow(t testing.TB, h *home, env []string, args ...string) *followPro
 // next is the next line of output.
 func (f *followProc) next() string {
 	f.t.Helper()
+	return f.nextAt().text
+}
+
+// nextAt is the next line of output and when it came.
+func (f *followProc) nextAt() timedLine {
+	f.t.Helper()
 	select {
 	case l, ok := <-f.lines:
 		if !ok {
@@ -95,7 +107,7 @@ func (f *followProc) next() string {
 	case <-time.After(waitLimit):
 		f.t.Fatalf("no line from %s; stderr:\n%s", strings.Join(f.cmd.Args, " "), f.stderr.String())
 	}
-	return ""
+	return timedLine{}
 }
 
 // nextJSON is the next line, which must be a `now --json` object.

@@ -177,3 +177,44 @@ func TestCloseEndsReaders(t *testing.T) {
 		t.Error("Dial with no tray succeeded")
 	}
 }
+
+// BenchmarkPublish is one change reaching 100 readers over the socket.
+func BenchmarkPublish(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "now.sock")
+	s, err := Listen(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	go s.Serve()
+	defer s.Close()
+	const readers = 100
+	got := make(chan int64, readers)
+	for range readers {
+		c, err := Dial(context.Background(), path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Close()
+		go func() {
+			for {
+				j, err := c.Next()
+				if err != nil {
+					return
+				}
+				got <- j.DurationMS
+			}
+		}()
+	}
+	for s.Readers() != readers {
+		time.Sleep(time.Millisecond)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		s.Publish(nowplaying.JSON{Kind: "track", Title: "Benchmark", DurationMS: int64(i + 1)})
+		for n := 0; n < readers; {
+			if <-got == int64(i+1) {
+				n++
+			}
+		}
+	}
+}
