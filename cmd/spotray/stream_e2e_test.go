@@ -223,6 +223,11 @@ func TestFormatUsageErrors(t *testing.T) {
 			t.Errorf("%q: exit %d, stderr %q; want 2 and %q", tc.args, code, errOut, tc.want)
 		}
 	}
+	// Neither a tray nor a login: it says how to get one.
+	_, errOut, code := h.run("now", "--follow")
+	if code != 1 || !strings.Contains(errOut, "spotray login") {
+		t.Errorf("now --follow without a login: exit %d, stderr %q", code, errOut)
+	}
 }
 
 // readmeSection is the text of README.md under the heading title.

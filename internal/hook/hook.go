@@ -175,7 +175,7 @@ func Environ(env []string, j nowplaying.JSON, artPath string) []string {
 	out := make([]string, 0, len(env)+8)
 	for _, kv := range env {
 		k, _, _ := strings.Cut(kv, "=")
-		if k == config.EnvClientSecret || strings.HasPrefix(k, "SPOTRAY_") && isOurs(k) {
+		if k == config.EnvClientSecret || isOurs(k) {
 			continue
 		}
 		out = append(out, kv)

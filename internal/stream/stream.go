@@ -25,6 +25,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 
@@ -90,7 +91,11 @@ func Listen(path string) (*Server, error) {
 		return nil, fmt.Errorf("now-playing socket: %w", err)
 	}
 	// The directory is private already; the socket is too, in case the
-	// directory is ever loosened.
+	// directory is ever loosened. Windows has no such mode bits: its
+	// socket file takes the directory's access list.
+	if runtime.GOOS == "windows" {
+		return &Server{ln: ln, readers: map[*reader]struct{}{}}, nil
+	}
 	if err := os.Chmod(path, 0o600); err != nil {
 		ln.Close()
 		return nil, fmt.Errorf("now-playing socket: %w", err)
