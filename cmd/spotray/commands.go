@@ -11,8 +11,6 @@ import (
 	"github.com/spotray/spotray/internal/account"
 	"github.com/spotray/spotray/internal/config"
 	"github.com/spotray/spotray/internal/login"
-	"github.com/spotray/spotray/internal/nowplaying"
-	"github.com/spotray/spotray/internal/playback"
 	"github.com/spotray/spotray/internal/tokens"
 )
 
@@ -144,21 +142,4 @@ func (c *cli) status() error {
 		return err
 	}
 	return account.WriteStatus(c.stdout, c.paths, cfg, time.Now())
-}
-
-func (c *cli) now(ctx context.Context, asJSON bool) error {
-	acct, _, err := c.account()
-	if err != nil {
-		return err
-	}
-	cp, err := acct.API.CurrentlyPlaying(ctx)
-	if err != nil {
-		return fmt.Errorf("currently playing: %w", err)
-	}
-	st := playback.FromAPI(cp, time.Now())
-	if !asJSON {
-		_, err := fmt.Fprintln(c.stdout, nowplaying.Line(st))
-		return err
-	}
-	return nowplaying.WriteJSON(c.stdout, st)
 }

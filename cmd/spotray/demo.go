@@ -55,6 +55,9 @@ func demoEnv(url string) func(string) string {
 		config.EnvRedirectURI:  fakespotify.DefaultRedirectURI,
 		config.EnvAccountsURL:  url,
 		config.EnvAPIURL:       url,
+		// The demo's now-playing socket goes in its own state directory,
+		// never over a running tray's.
+		"XDG_RUNTIME_DIR": "",
 	}
 	return func(name string) string {
 		if v, ok := fixed[name]; ok {

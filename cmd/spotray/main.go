@@ -31,7 +31,8 @@ Usage:
   spotray refresh-token    print the tray's own refresh token; --new: make a separate
                            one for a script in your browser (--no-browser: print the URL)
   spotray status           show the configuration and the login
-  spotray now              print what is playing (--json: as JSON)
+  spotray now              print what is playing (--json: as JSON; --follow: on every change;
+                           --format '{title} — {artists}'; --escape pango; --waybar)
   spotray demo             run the tray against a built-in simulated Spotify
   spotray version          print the version
   spotray help             show this help
@@ -93,14 +94,21 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	fs := flag.NewFlagSet("spotray "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var noBrowser, asJSON, newGrant bool
+	var now nowFlags
 	switch name {
 	case "login":
 		fs.BoolVar(&noBrowser, "no-browser", false, "print the login URL instead of opening a browser")
 	case "refresh-token":
 		fs.BoolVar(&newGrant, "new", false, "make a separate refresh token for a script, in the browser")
 		fs.BoolVar(&noBrowser, "no-browser", false, "with --new: print the URL instead of opening a browser")
-	case "now", "token":
+	case "token":
 		fs.BoolVar(&asJSON, "json", false, "print JSON")
+	case "now":
+		fs.BoolVar(&now.json, "json", false, "print JSON")
+		fs.BoolVar(&now.follow, "follow", false, "keep running: print again on every change (JSON unless --format or --waybar)")
+		fs.StringVar(&now.format, "format", "", "print `TEMPLATE` filled in: {title} — {artists}; {{ and }} are braces")
+		fs.StringVar(&now.escape, "escape", "", "escape --format's values for a bar's markup: none or pango")
+		fs.BoolVar(&now.waybar, "waybar", false, "print waybar's JSON (text, tooltip, class, alt, percentage)")
 	}
 	if err := fs.Parse(rest); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -127,7 +135,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	case "status":
 		return cli.status()
 	case "now":
-		return cli.now(ctx, asJSON)
+		return cli.now(ctx, now)
 	case "demo":
 		return runDemo(ctx, stderr)
 	case "version", "--version":

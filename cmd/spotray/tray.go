@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"runtime"
 
@@ -14,10 +15,12 @@ import (
 	"github.com/spotray/spotray/internal/artcache"
 	"github.com/spotray/spotray/internal/autostart"
 	"github.com/spotray/spotray/internal/config"
+	"github.com/spotray/spotray/internal/hook"
 	"github.com/spotray/spotray/internal/instance"
 	"github.com/spotray/spotray/internal/logging"
 	"github.com/spotray/spotray/internal/login"
 	"github.com/spotray/spotray/internal/notify"
+	"github.com/spotray/spotray/internal/stream"
 	"github.com/spotray/spotray/internal/trayicon"
 )
 
@@ -62,14 +65,28 @@ func runTray(ctx context.Context, paths config.Paths, getenv func(string) string
 	}
 	notifier := notify.Logged(n, log)
 	defer notifier.Close()
-	queue := notify.NewQueue(notifier, &artcache.Cache{Dir: filepath.Join(paths.CacheDir, "art")}, log)
+	art := &artcache.Cache{Dir: filepath.Join(paths.CacheDir, "art")}
+	queue := notify.NewQueue(notifier, art, log)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go queue.Run(ctx)
+	hooks := &hook.Runner{Log: log, Art: art, Environ: os.Environ}
+	go hooks.Run(ctx)
 
 	r := &app.Runner{
-		Paths: paths, Log: log, Tray: trayicon.New(), Host: host, Notes: queue, Launcher: launcher,
+		Paths: paths, Log: log, Tray: trayicon.New(), Host: host, Notes: queue, Hooks: hooks, Launcher: launcher,
 		Copy: clipboard.Write, Open: login.OpenBrowser, Login: login.Run, GOOS: runtime.GOOS,
+	}
+	if srv, err := stream.Listen(stream.SocketPath(getenv, paths.StateDir)); err != nil {
+		log.Warn("`spotray now --follow` will poll Spotify itself", "err", err)
+	} else {
+		defer srv.Close()
+		go func() {
+			if err := srv.Serve(); err != nil {
+				log.Warn("`spotray now --follow` readers are no longer served", "err", err)
+			}
+		}()
+		r.Stream = srv
 	}
 	r.Run(ctx, app.Load(paths, getenv, launcher, host))
 	return nil

@@ -7,7 +7,9 @@ import (
 
 	"github.com/spotray/spotray/internal/account"
 	"github.com/spotray/spotray/internal/config"
+	"github.com/spotray/spotray/internal/hook"
 	"github.com/spotray/spotray/internal/menu"
+	"github.com/spotray/spotray/internal/nowplaying"
 	"github.com/spotray/spotray/internal/playback"
 	"github.com/spotray/spotray/internal/settings"
 	"github.com/spotray/spotray/internal/tokens"
@@ -198,6 +200,13 @@ func polled(s State, u playback.Update) (State, []Effect) {
 		fx = append(fx, logf(slog.LevelDebug, "new item", "kind", it.Kind.String(), "notify", on))
 		if on {
 			fx = append(fx, Notify{announcement(*it)})
+		}
+		// The hook is the user's own, set in config.toml: it runs whether
+		// or not the notifications are on.
+		if argv := s.Config.OnChange; len(argv) > 0 {
+			now := u.Status
+			now.Item = *it
+			fx = append(fx, RunHook{hook.Job{Argv: argv, Now: nowplaying.Of(now), ImageURL: it.ImageURL}})
 		}
 	}
 	return s, fx

@@ -12,9 +12,11 @@ import (
 
 	"github.com/spotray/spotray/internal/account"
 	"github.com/spotray/spotray/internal/config"
+	"github.com/spotray/spotray/internal/hook"
 	"github.com/spotray/spotray/internal/login"
 	"github.com/spotray/spotray/internal/menu"
 	"github.com/spotray/spotray/internal/notify"
+	"github.com/spotray/spotray/internal/nowplaying"
 	"github.com/spotray/spotray/internal/playback"
 	"github.com/spotray/spotray/internal/settings"
 	"github.com/spotray/spotray/internal/spotify"
@@ -154,7 +156,7 @@ func TestInit(t *testing.T) {
 				if !s.Connected || s.User != "Demo Listener" || !s.LoginEndsAt.Equal(login3m.AuthorizedAt.AddDate(0, 6, 0)) {
 					t.Errorf("state %+v", s)
 				}
-				if w := acts(fx)[0].(StartWatching); w.Watch != s.Watch || w.Config != cfg {
+				if w := acts(fx)[0].(StartWatching); w.Watch != s.Watch || !reflect.DeepEqual(w.Config, cfg) {
 					t.Errorf("watching %+v, state's watch %d", w, s.Watch)
 				}
 			}},
@@ -257,7 +259,7 @@ func TestLogin(t *testing.T) {
 			{e: Clicked{menu.Connect}}, // a second click while the browser is open starts nothing
 			{e: success, acts: "Notify StartWatching", notes: []string{"Connected to Spotify"},
 				check: func(t *testing.T, s State, fx []Effect) {
-					if !s.Connected || s.Connecting || s.Config != cfg || s.Watch != 1 {
+					if !s.Connected || s.Connecting || !reflect.DeepEqual(s.Config, cfg) || s.Watch != 1 {
 						t.Errorf("state %+v", s)
 					}
 					if b := notesIn(fx)[0].Body; !strings.Contains(b, "Demo Listener") {
@@ -469,7 +471,7 @@ func TestCopy(t *testing.T) {
 	run(t, connectedState(), []step{
 		// A new grant in the browser, never the tray's own token.
 		{e: Clicked{menu.CopyScriptToken}, acts: "Copy", check: func(t *testing.T, s State, fx []Effect) {
-			if c := acts(fx)[0].(Copy); c.What != ScriptToken || c.Config != cfg {
+			if c := acts(fx)[0].(Copy); c.What != ScriptToken || !reflect.DeepEqual(c.Config, cfg) {
 				t.Errorf("copy %+v", c)
 			}
 			entry(waiting, false)(t, s, fx)
@@ -647,5 +649,56 @@ func TestCopyFailedOnAnUnwritableDisk(t *testing.T) {
 	n := notesIn(fx)
 	if len(n) != 1 || !strings.HasPrefix(n[0].Body, "spotray cannot write to /cfg: no space left on the disk: free some space.") {
 		t.Errorf("notes %+v", n)
+	}
+}
+
+// The on_change hook runs for every announced item, notifications on or
+// off, with the announced item; never without on_change.
+func TestOnChangeHook(t *testing.T) {
+	hooked := connectedState()
+	hooked.Config.OnChange = []string{"notify-send", "x"}
+	w := hooked.Watch
+	paused := playback.Status{Item: song, Playing: false, Progress: 2 * time.Second, At: now}
+	announce := Polled{Watch: w, Update: playback.Update{Status: paused, Announce: &song}}
+	checkJob := func(t *testing.T, s State, fx []Effect) {
+		var job *RunHook
+		for _, f := range fx {
+			if h, ok := f.(RunHook); ok {
+				job = &h
+			}
+		}
+		want := RunHook{hook.Job{Argv: []string{"notify-send", "x"}, ImageURL: song.ImageURL, Now: nowplaying.JSON{
+			Kind: "track", Playing: false, Title: "Mr. Brightside", Artists: []string{"The Killers"}, Album: "Hot Fuss",
+			URI: "spotify:track:1", URL: song.URL, ProgressMS: 2000, Text: "Mr. Brightside — The Killers"}}}
+		if job == nil || !reflect.DeepEqual(*job, want) {
+			t.Errorf("hook %+v, want %+v", job, want)
+		}
+	}
+	run(t, hooked, []step{
+		{e: announce, acts: "Notify RunHook", notes: []string{"Mr. Brightside"}, check: checkJob},
+		{e: Polled{Watch: w, Update: playback.Update{Status: paused}}}, // no announcement: no run
+		{e: Clicked{menu.Notifications}, acts: "SaveSettings"},
+		{e: announce, acts: "RunHook", check: checkJob},
+	})
+	run(t, connectedState(), []step{{e: announce, acts: "Notify", notes: []string{"Mr. Brightside"}}})
+}
+
+// Readers of the stream are told what plays, "nothing" when not
+// connected, and nothing at all before the first poll.
+func TestNowPlaying(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		s    State
+		ok   bool
+		text string
+	}{
+		{"not connected", State{}, true, "Nothing playing"},
+		{"connected, not polled yet", connectedState(), false, ""},
+		{"playing", playingState(), true, "Mr. Brightside — The Killers"},
+	} {
+		j, ok := tc.s.NowPlaying()
+		if ok != tc.ok || j.Text != tc.text {
+			t.Errorf("%s: %+v, %v", tc.name, j, ok)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 
 	"github.com/spotray/spotray/internal/config"
+	"github.com/spotray/spotray/internal/hook"
 	"github.com/spotray/spotray/internal/notify"
 	"github.com/spotray/spotray/internal/settings"
 )
@@ -35,6 +36,9 @@ type PollNow struct{}
 
 // Notify shows a desktop notification.
 type Notify struct{ Note notify.Notification }
+
+// RunHook runs the user's on_change command for an announced item.
+type RunHook struct{ Job hook.Job }
 
 // Secret is a token the user can copy.
 type Secret uint8
@@ -84,6 +88,7 @@ func (StartWatching) effect() {}
 func (StopWatching) effect()  {}
 func (PollNow) effect()       {}
 func (Notify) effect()        {}
+func (RunHook) effect()       {}
 func (Copy) effect()          {}
 func (SaveSettings) effect()  {}
 func (SetAutostart) effect()  {}

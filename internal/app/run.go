@@ -11,9 +11,11 @@ import (
 
 	"github.com/spotray/spotray/internal/account"
 	"github.com/spotray/spotray/internal/config"
+	"github.com/spotray/spotray/internal/hook"
 	"github.com/spotray/spotray/internal/login"
 	"github.com/spotray/spotray/internal/menu"
 	"github.com/spotray/spotray/internal/notify"
+	"github.com/spotray/spotray/internal/nowplaying"
 	"github.com/spotray/spotray/internal/playback"
 	"github.com/spotray/spotray/internal/settings"
 )
@@ -62,11 +64,15 @@ func Load(paths config.Paths, getenv func(string) string, launcher Launcher, hos
 // goroutine, shows the resulting menu and carries out the effects. Set the
 // fields, then call Run once.
 type Runner struct {
-	Paths    config.Paths
-	Log      *slog.Logger
-	Tray     Tray
-	Host     Host
-	Notes    interface{ Send(notify.Notification) } // a notify.Queue
+	Paths config.Paths
+	Log   *slog.Logger
+	Tray  Tray
+	Host  Host
+	Notes interface{ Send(notify.Notification) } // a notify.Queue
+	Hooks interface{ Send(hook.Job) }            // a hook.Runner
+	// Stream is told what plays after every change, for `spotray now
+	// --follow` (a stream.Server); nil when it could not start.
+	Stream   interface{ Publish(nowplaying.JSON) }
 	Launcher Launcher
 	// Copy puts text on the clipboard; Open opens a URL in the browser;
 	// Login runs a login (login.Run).
@@ -84,6 +90,9 @@ type Runner struct {
 
 	poller     *playback.Poller // nil when not watching
 	stopPoller context.CancelFunc
+
+	published    nowplaying.JSON // what Stream was last told
+	hasPublished bool
 }
 
 // Run shows the tray from st until Quit or ctx ends. The tray's message
@@ -100,6 +109,7 @@ func (r *Runner) Run(ctx context.Context, st Startup) {
 	var fx []Effect
 	r.state, fx = Init(st, time.Now())
 	r.perform(fx)
+	r.publish()
 	// The state belongs to the loop once it runs: read it before.
 	first := r.state.Menu(time.Now(), r.GOOS)
 	loopDone := make(chan struct{})
@@ -142,6 +152,7 @@ func (r *Runner) loop() {
 			var fx []Effect
 			r.state, fx = Apply(r.state, e, time.Now())
 			r.perform(fx)
+			r.publish()
 		}
 		if r.state.Quitting {
 			return
@@ -150,6 +161,16 @@ func (r *Runner) loop() {
 			r.Tray.Show(r.state.Menu(time.Now(), r.GOOS))
 		}
 	}
+}
+
+// publish tells Stream what plays when that changed.
+func (r *Runner) publish() {
+	j, ok := r.state.NowPlaying()
+	if !ok || r.Stream == nil || r.hasPublished && nowplaying.Same(j, r.published) {
+		return
+	}
+	r.published, r.hasPublished = j, true
+	r.Stream.Publish(j)
 }
 
 // clicked passes a click to the loop, waiting for it.
@@ -193,6 +214,8 @@ func (r *Runner) perform(fx []Effect) {
 			r.Log.Log(r.ctx, f.Level, f.Msg, f.Args...)
 		case Notify:
 			r.Notes.Send(f.Note)
+		case RunHook:
+			r.Hooks.Send(f.Job)
 		case StartWatching:
 			r.startPoller(f)
 		case StopWatching:

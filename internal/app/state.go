@@ -21,6 +21,7 @@ import (
 	"github.com/spotray/spotray/internal/account"
 	"github.com/spotray/spotray/internal/config"
 	"github.com/spotray/spotray/internal/menu"
+	"github.com/spotray/spotray/internal/nowplaying"
 	"github.com/spotray/spotray/internal/playback"
 	"github.com/spotray/spotray/internal/settings"
 )
@@ -83,6 +84,16 @@ func (s State) View(now time.Time) menu.View {
 		Problem:       joinProblems(s.LoginProblem, s.ConfigProblem),
 		Now:           now,
 	}
+}
+
+// NowPlaying is what `spotray now --follow` readers are told: what plays,
+// "nothing" when not connected, and ok false while connected but not yet
+// polled, when saying "nothing" would be a guess.
+func (s State) NowPlaying() (j nowplaying.JSON, ok bool) {
+	if s.Connected && s.Playback.At.IsZero() {
+		return nowplaying.JSON{}, false
+	}
+	return nowplaying.Of(s.Playback), true
 }
 
 // Menu is the menu for s at now, as goos (runtime.GOOS) shows it.

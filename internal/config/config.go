@@ -56,6 +56,10 @@ type Config struct {
 	// AccountsURL and APIURL point spotray at Spotify, or at another server
 	// (tests and the demo use a simulated Spotify).
 	AccountsURL, APIURL string
+	// OnChange is the command run on every announced change (package
+	// hook): a program and its arguments, never through a shell; nil for
+	// none.
+	OnChange []string
 }
 
 // Paths are the directories spotray keeps its files in. Tests and the demo

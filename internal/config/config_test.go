@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -36,7 +37,7 @@ func TestLoadDefaultsWithoutFile(t *testing.T) {
 	}
 	want := Config{RedirectURI: DefaultRedirectURI, PollInterval: playback.DefaultInterval,
 		AccountsURL: spotify.AccountsURL, APIURL: spotify.APIURL}
-	if c != want {
+	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("got %+v, want %+v", c, want)
 	}
 	if err := c.Check(); !errors.Is(err, ErrNoClientID) {
@@ -74,7 +75,7 @@ poll_interval = 15
 	}
 	want := Config{ClientID: other, ClientSecret: "env", RedirectURI: "http://127.0.0.1:0/x",
 		PollInterval: 15 * time.Second, AccountsURL: "http://127.0.0.1:1", APIURL: "http://127.0.0.1:2"}
-	if c != want {
+	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("got %+v, want %+v", c, want)
 	}
 	if err := c.Check(); err != nil {
@@ -96,6 +97,10 @@ func TestLoadFileErrorsNameTheLine(t *testing.T) {
 		{"interval too small", "# c\npoll_interval = 1\n", 2, "minimum"},
 		{"interval string", "poll_interval = \"soon\"\n", 1, "not a duration"},
 		{"interval type", "poll_interval = true\n", 1, "seconds"},
+		{"hook string", "\non_change = \"notify-send hi\"\n", 2, "spotray runs no shell to split it"},
+		{"hook number", "on_change = [\"a\", 3]\n", 1, "element 2 is not a string"},
+		{"hook empty program", "on_change = [\" \", \"x\"]\n", 1, "empty program name"},
+		{"hook table", "on_change = {a = 1}\n", 1, "list of strings"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := writeConfig(t, tc.text)
@@ -181,7 +186,8 @@ func TestSaveRoundTripAndMode(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sub", "config.toml")
 	c := Config{ClientID: testID, ClientSecret: `odd "secret" \ with <html> & ünïcode`,
 		RedirectURI: "http://127.0.0.1:9999/cb", PollInterval: 4500 * time.Millisecond,
-		AccountsURL: spotify.AccountsURL, APIURL: spotify.APIURL}
+		AccountsURL: spotify.AccountsURL, APIURL: spotify.APIURL,
+		OnChange: []string{"notify-send", `say "hi" \ & ü`, ""}}
 	if err := Save(path, c); err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +195,7 @@ func TestSaveRoundTripAndMode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != c {
+	if !reflect.DeepEqual(got, c) {
 		t.Fatalf("round trip: got %+v, want %+v", got, c)
 	}
 	if err := testenv.CheckPerm(path, 0o600); err != nil {
@@ -207,7 +213,8 @@ func TestSaveCommentsDefaults(t *testing.T) {
 	}
 	data, _ := os.ReadFile(path)
 	for _, line := range []string{`client_id = "` + testID + `"`, `# client_secret = ""`,
-		`# redirect_uri = "` + DefaultRedirectURI + `"`, `# poll_interval = 10`} {
+		`# redirect_uri = "` + DefaultRedirectURI + `"`, `# poll_interval = 10`,
+		`# on_change = ["notify-send", "Now playing"]`} {
 		if !bytes.Contains(data, []byte("\n"+line+"\n")) {
 			t.Errorf("missing line %q in:\n%s", line, data)
 		}
@@ -292,5 +299,19 @@ func TestLoadFallsBack(t *testing.T) {
 	}
 	if _, err := Load("", env(map[string]string{EnvAPIURL: "ftp://x"})); err == nil {
 		t.Error("a broken environment alone is no error")
+	}
+}
+
+func TestOnChange(t *testing.T) {
+	for text, want := range map[string][]string{
+		"":                                 nil,
+		"on_change = []\n":                 nil,
+		`on_change = ["notify-send", "x"]`: {"notify-send", "x"},
+		"on_change = [\n  \"/usr/bin/mpc\",\n]\n": {"/usr/bin/mpc"},
+	} {
+		c, err := Load(writeConfig(t, text), env(nil))
+		if err != nil || !reflect.DeepEqual(c.OnChange, want) {
+			t.Errorf("%q: %q, %v; want %q", text, c.OnChange, err, want)
+		}
 	}
 }

@@ -24,6 +24,7 @@ type fileSettings struct {
 	ClientSecret string `toml:"client_secret"`
 	RedirectURI  string `toml:"redirect_uri"`
 	PollInterval any    `toml:"poll_interval"`
+	OnChange     any    `toml:"on_change"`
 }
 
 // FileError is a problem in config.toml, with the line when there is one.
@@ -59,14 +60,22 @@ func readFile(path string, c *Config) error {
 		}
 		return &FileError{Path: path, Msg: err.Error() + " (the file was left unchanged)"}
 	}
-	if und := md.Undecoded(); len(und) > 0 {
+	var und []toml.Key
+	for _, k := range md.Undecoded() {
+		// Inside an on_change written as a table: parseCommand says what
+		// on_change should be.
+		if k[0] != "on_change" {
+			und = append(und, k)
+		}
+	}
+	if len(und) > 0 {
 		keys := make([]string, len(und))
 		for i, k := range und {
 			keys[i] = k.String()
 		}
 		sort.Strings(keys)
 		return &FileError{Path: path, Line: lineOf(data, und[0].String()),
-			Msg: fmt.Sprintf("unknown setting %s (known: client_id, client_secret, redirect_uri, poll_interval)",
+			Msg: fmt.Sprintf("unknown setting %s (known: client_id, client_secret, redirect_uri, poll_interval, on_change)",
 				strings.Join(keys, ", "))}
 	}
 	c.ClientID = strings.TrimSpace(fs.ClientID)
@@ -80,6 +89,13 @@ func readFile(path string, c *Config) error {
 			return &FileError{Path: path, Line: lineOf(data, "poll_interval"), Msg: err.Error()}
 		}
 		c.PollInterval = d
+	}
+	if fs.OnChange != nil {
+		argv, err := parseCommand(fs.OnChange)
+		if err != nil {
+			return &FileError{Path: path, Line: lineOf(data, "on_change"), Msg: err.Error()}
+		}
+		c.OnChange = argv
 	}
 	if c.ClientID != "" {
 		if err := ValidateClientID(c.ClientID); err != nil {
@@ -112,6 +128,35 @@ func parseInterval(v any) (time.Duration, error) {
 			d, playback.MinInterval)
 	}
 	return d, nil
+}
+
+// parseCommand checks on_change: a program and its arguments, as a list of
+// strings, because a single string would need a shell to split it. An
+// empty list means no command.
+func parseCommand(v any) ([]string, error) {
+	const form = `on_change must be a list of strings, the program then its arguments: on_change = ["notify-send", "Now playing"]`
+	list, ok := v.([]any)
+	if !ok {
+		if s, isString := v.(string); isString {
+			return nil, fmt.Errorf("on_change = %q is one string; spotray runs no shell to split it: %s", s, form)
+		}
+		return nil, errors.New(form)
+	}
+	argv := make([]string, len(list))
+	for i, a := range list {
+		s, ok := a.(string)
+		if !ok {
+			return nil, fmt.Errorf("on_change element %d is not a string: %s", i+1, form)
+		}
+		argv[i] = s
+	}
+	if len(argv) > 0 && strings.TrimSpace(argv[0]) == "" {
+		return nil, errors.New("on_change starts with an empty program name: " + form)
+	}
+	if len(argv) == 0 {
+		return nil, nil
+	}
+	return argv, nil
 }
 
 // lineOf finds the line where key is set, so that errors found after
@@ -163,6 +208,18 @@ func Save(path string, c Config) error {
 		interval = playback.DefaultInterval
 	}
 	writeSetting(&b, "poll_interval", fmt.Sprint(interval.Seconds()), interval == playback.DefaultInterval)
+	b.WriteString("\n# A command to run on every track change, the program then its arguments (no shell),\n")
+	b.WriteString("# with SPOTRAY_TITLE, SPOTRAY_ARTISTS, SPOTRAY_ALBUM, SPOTRAY_URI, SPOTRAY_URL,\n")
+	b.WriteString("# SPOTRAY_KIND, SPOTRAY_PLAYING and SPOTRAY_ART_PATH in its environment.\n")
+	if len(c.OnChange) == 0 {
+		b.WriteString("# on_change = [\"notify-send\", \"Now playing\"]\n")
+	} else {
+		quoted := make([]string, len(c.OnChange))
+		for i, a := range c.OnChange {
+			quoted[i] = quote(a)
+		}
+		fmt.Fprintf(&b, "on_change = [%s]\n", strings.Join(quoted, ", "))
+	}
 	if err := atomicfile.WriteFile(path, b.Bytes(), 0o600); err != nil {
 		return fmt.Errorf("save config: %w", err)
 	}

@@ -6,6 +6,7 @@ package nowplaying
 import (
 	"encoding/json"
 	"io"
+	"reflect"
 
 	"github.com/spotray/spotray/internal/playback"
 )
@@ -44,10 +45,53 @@ func Line(st playback.Status) string {
 	return line
 }
 
-// WriteJSON writes st as one line of JSON. Characters HTML would mind are
-// left as they are: this is for scripts, not pages.
-func WriteJSON(w io.Writer, st playback.Status) error {
+// WriteJSON writes st as one line of JSON.
+func WriteJSON(w io.Writer, st playback.Status) error { return WriteLine(w, Of(st)) }
+
+// WriteLine writes v (a JSON or a Waybar) as one line of JSON. Characters
+// HTML would mind are left as they are: this is for scripts, not pages.
+func WriteLine(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(Of(st))
+	return enc.Encode(v)
+}
+
+// Same reports whether a and b show the same thing: everything but the
+// position, which moves at every poll and would make every poll a change.
+func Same(a, b JSON) bool {
+	a.ProgressMS, b.ProgressMS = 0, 0
+	return reflect.DeepEqual(a, b)
+}
+
+// Waybar is the object waybar's custom module reads with "return-type":
+// "json". Text and Tooltip are Pango markup, as waybar takes them.
+type Waybar struct {
+	Text    string `json:"text"`
+	Tooltip string `json:"tooltip"`
+	// Class and Alt are "playing", "paused" or "nothing": a CSS class,
+	// and the key of "format-icons".
+	Class      string `json:"class"`
+	Alt        string `json:"alt"`
+	Percentage int    `json:"percentage"` // position in the item, 0-100
+}
+
+// WaybarOf is j for waybar, with text (already Pango markup) as its text.
+func WaybarOf(j JSON, text string) Waybar {
+	state := "nothing"
+	switch {
+	case j.Kind == playback.Nothing.String():
+	case j.Playing:
+		state = "playing"
+	default:
+		state = "paused"
+	}
+	tip := j.Text
+	if j.Album != "" {
+		tip += "\n" + j.Album
+	}
+	pct := 0
+	if j.DurationMS > 0 {
+		pct = int(min(100, max(0, j.ProgressMS*100/j.DurationMS)))
+	}
+	return Waybar{Text: text, Tooltip: Pango.apply(tip), Class: state, Alt: state, Percentage: pct}
 }
