@@ -11,7 +11,7 @@
 //     then its click here in applyClick;
 //   - a new event: a type in events.go, its case in Apply;
 //   - a new effect: a type in effects.go, its execution in Runner.perform;
-//   - a new notification: its wording in notes.go.
+//   - a new notification: its wording in wording.go.
 package app
 
 import (
