@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -60,7 +61,15 @@ type Config struct {
 	// hook): a program and its arguments, never through a shell; nil for
 	// none.
 	OnChange []string
+	// LocalPlayers are the MPRIS players on this desktop whose playback
+	// the tray follows instead of asking the Web API, by the NAME of their
+	// bus name org.mpris.MediaPlayer2.NAME; empty turns following off.
+	LocalPlayers []string
 }
+
+// DefaultLocalPlayers are the Spotify players that announce themselves
+// over MPRIS: Spotify's own client, spotifyd, ncspot and spotify_player.
+var DefaultLocalPlayers = []string{"spotify", "spotifyd", "ncspot", "spotify_player"}
 
 // Paths are the directories spotray keeps its files in. Tests and the demo
 // use temporary ones so that they never touch a user's real login.
@@ -107,6 +116,7 @@ func Load(path string, getenv func(string) string) (Config, error) {
 		PollInterval: playback.DefaultInterval,
 		AccountsURL:  spotify.AccountsURL,
 		APIURL:       spotify.APIURL,
+		LocalPlayers: slices.Clone(DefaultLocalPlayers),
 	}
 	defaults := c
 	fileErr := readFile(path, &c)

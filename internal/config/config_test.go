@@ -36,7 +36,7 @@ func TestLoadDefaultsWithoutFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{RedirectURI: DefaultRedirectURI, PollInterval: playback.DefaultInterval,
-		AccountsURL: spotify.AccountsURL, APIURL: spotify.APIURL}
+		AccountsURL: spotify.AccountsURL, APIURL: spotify.APIURL, LocalPlayers: DefaultLocalPlayers}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("got %+v, want %+v", c, want)
 	}
@@ -74,7 +74,8 @@ poll_interval = 15
 		t.Fatal(err)
 	}
 	want := Config{ClientID: other, ClientSecret: "env", RedirectURI: "http://127.0.0.1:0/x",
-		PollInterval: 15 * time.Second, AccountsURL: "http://127.0.0.1:1", APIURL: "http://127.0.0.1:2"}
+		PollInterval: 15 * time.Second, AccountsURL: "http://127.0.0.1:1", APIURL: "http://127.0.0.1:2",
+		LocalPlayers: DefaultLocalPlayers}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("got %+v, want %+v", c, want)
 	}
@@ -101,6 +102,12 @@ func TestLoadFileErrorsNameTheLine(t *testing.T) {
 		{"hook number", "on_change = [\"a\", 3]\n", 1, "element 2 is not a string"},
 		{"hook empty program", "on_change = [\" \", \"x\"]\n", 1, "empty program name"},
 		{"hook table", "on_change = {a = 1}\n", 1, "list of strings"},
+		{"players string", "\n\nlocal_players = \"spotify\"\n", 3, "list of player names"},
+		{"players number", "local_players = [\"spotify\", 1]\n", 1, "element 2 is not a string"},
+		{"players bus name", "local_players = [\"org.mpris.MediaPlayer2.spotify\"]\n", 1, "playerctl -l"},
+		{"players digit", "local_players = [\"2pac\"]\n", 1, "not starting with a digit"},
+		{"players empty", "local_players = [\"\"]\n", 1, "not a player name"},
+		{"players table", "local_players = {a = 1}\n", 1, "list of player names"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := writeConfig(t, tc.text)
@@ -187,7 +194,7 @@ func TestSaveRoundTripAndMode(t *testing.T) {
 	c := Config{ClientID: testID, ClientSecret: `odd "secret" \ with <html> & ünïcode`,
 		RedirectURI: "http://127.0.0.1:9999/cb", PollInterval: 4500 * time.Millisecond,
 		AccountsURL: spotify.AccountsURL, APIURL: spotify.APIURL,
-		OnChange: []string{"notify-send", `say "hi" \ & ü`, ""}}
+		OnChange: []string{"notify-send", `say "hi" \ & ü`, ""}, LocalPlayers: []string{"ncspot", "my-player_2"}}
 	if err := Save(path, c); err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +221,8 @@ func TestSaveCommentsDefaults(t *testing.T) {
 	data, _ := os.ReadFile(path)
 	for _, line := range []string{`client_id = "` + testID + `"`, `# client_secret = ""`,
 		`# redirect_uri = "` + DefaultRedirectURI + `"`, `# poll_interval = 10`,
-		`# on_change = ["notify-send", "Now playing"]`} {
+		`# on_change = ["notify-send", "Now playing"]`,
+		`# local_players = ["spotify", "spotifyd", "ncspot", "spotify_player"]`} {
 		if !bytes.Contains(data, []byte("\n"+line+"\n")) {
 			t.Errorf("missing line %q in:\n%s", line, data)
 		}
@@ -299,6 +307,27 @@ func TestLoadFallsBack(t *testing.T) {
 	}
 	if _, err := Load("", env(map[string]string{EnvAPIURL: "ftp://x"})); err == nil {
 		t.Error("a broken environment alone is no error")
+	}
+}
+
+func TestLocalPlayers(t *testing.T) {
+	for text, want := range map[string][]string{
+		"":                                   DefaultLocalPlayers,
+		"local_players = []\n":               {},
+		`local_players = ["spotify", "mpv"]`: {"spotify", "mpv"},
+	} {
+		c, err := Load(writeConfig(t, text), env(nil))
+		if err != nil || !reflect.DeepEqual(c.LocalPlayers, want) {
+			t.Errorf("%q: %q, %v; want %q", text, c.LocalPlayers, err, want)
+		}
+	}
+	// Off stays off through a save: [] is written, not the defaults.
+	path := filepath.Join(t.TempDir(), "config.toml")
+	if err := Save(path, Config{LocalPlayers: []string{}}); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := Load(path, env(nil)); err != nil || len(c.LocalPlayers) != 0 {
+		t.Errorf("after saving []: %q, %v", c.LocalPlayers, err)
 	}
 }
 

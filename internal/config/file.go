@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -25,6 +26,7 @@ type fileSettings struct {
 	RedirectURI  string `toml:"redirect_uri"`
 	PollInterval any    `toml:"poll_interval"`
 	OnChange     any    `toml:"on_change"`
+	LocalPlayers any    `toml:"local_players"`
 }
 
 // FileError is a problem in config.toml, with the line when there is one.
@@ -62,9 +64,9 @@ func readFile(path string, c *Config) error {
 	}
 	var und []toml.Key
 	for _, k := range md.Undecoded() {
-		// Inside an on_change written as a table: parseCommand says what
-		// on_change should be.
-		if k[0] != "on_change" {
+		// Inside an on_change or local_players written as a table:
+		// parseCommand and parsePlayers say what they should be.
+		if k[0] != "on_change" && k[0] != "local_players" {
 			und = append(und, k)
 		}
 	}
@@ -75,7 +77,7 @@ func readFile(path string, c *Config) error {
 		}
 		sort.Strings(keys)
 		return &FileError{Path: path, Line: lineOf(data, und[0].String()),
-			Msg: fmt.Sprintf("unknown setting %s (known: client_id, client_secret, redirect_uri, poll_interval, on_change)",
+			Msg: fmt.Sprintf("unknown setting %s (known: client_id, client_secret, redirect_uri, poll_interval, on_change, local_players)",
 				strings.Join(keys, ", "))}
 	}
 	c.ClientID = strings.TrimSpace(fs.ClientID)
@@ -96,6 +98,13 @@ func readFile(path string, c *Config) error {
 			return &FileError{Path: path, Line: lineOf(data, "on_change"), Msg: err.Error()}
 		}
 		c.OnChange = argv
+	}
+	if fs.LocalPlayers != nil {
+		names, err := parsePlayers(fs.LocalPlayers)
+		if err != nil {
+			return &FileError{Path: path, Line: lineOf(data, "local_players"), Msg: err.Error()}
+		}
+		c.LocalPlayers = names
 	}
 	if c.ClientID != "" {
 		if err := ValidateClientID(c.ClientID); err != nil {
@@ -159,6 +168,44 @@ func parseCommand(v any) ([]string, error) {
 	return argv, nil
 }
 
+// parsePlayers checks local_players: a list of MPRIS player names, each
+// the last element of a bus name (org.mpris.MediaPlayer2.NAME), so that a
+// typo is reported here rather than never matching.
+func parsePlayers(v any) ([]string, error) {
+	const form = `local_players must be a list of player names, e.g. local_players = ["spotify", "ncspot"], or [] to follow none`
+	list, ok := v.([]any)
+	if !ok {
+		return nil, errors.New(form)
+	}
+	names := []string{}
+	for i, a := range list {
+		s, ok := a.(string)
+		if !ok {
+			return nil, fmt.Errorf("local_players element %d is not a string: %s", i+1, form)
+		}
+		if !playerName(s) {
+			return nil, fmt.Errorf("local_players element %d, %q, is not a player name: use what follows "+
+				"org.mpris.MediaPlayer2. in the player's bus name (letters, digits, _ and -, not starting with a digit), "+
+				"as `playerctl -l` lists it", i+1, clip(s))
+		}
+		names = append(names, s)
+	}
+	return names, nil
+}
+
+// playerName reports whether s can be one element of a D-Bus bus name.
+func playerName(s string) bool {
+	if s == "" || len(s) > 255 || s[0] >= '0' && s[0] <= '9' {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
 // lineOf finds the line where key is set, so that errors found after
 // decoding still point at the right place.
 func lineOf(data []byte, key string) int {
@@ -220,6 +267,18 @@ func Save(path string, c Config) error {
 		}
 		fmt.Fprintf(&b, "on_change = [%s]\n", strings.Join(quoted, ", "))
 	}
+	b.WriteString("\n# Players on this desktop to follow over MPRIS instead of asking Spotify's Web API,\n")
+	b.WriteString("# by the name in their bus name org.mpris.MediaPlayer2.NAME (`playerctl -l` lists\n")
+	b.WriteString("# them); [] follows none.\n")
+	players := c.LocalPlayers
+	if players == nil {
+		players = DefaultLocalPlayers
+	}
+	quotedPlayers := make([]string, len(players))
+	for i, p := range players {
+		quotedPlayers[i] = quote(p)
+	}
+	writeSetting(&b, "local_players", "["+strings.Join(quotedPlayers, ", ")+"]", slices.Equal(players, DefaultLocalPlayers))
 	if err := atomicfile.WriteFile(path, b.Bytes(), 0o600); err != nil {
 		return fmt.Errorf("save config: %w", err)
 	}

@@ -65,6 +65,22 @@ func (a *Announcer) Observe(s Status) Decision {
 	return Decision{Announce: &it}
 }
 
+// Know takes s as seen and already announced: another source (a local
+// player) showed it while this Announcer was not fed.
+func (a *Announcer) Know(s Status) {
+	a.started = true
+	if s.Item.Kind != Track && s.Item.Kind != Episode {
+		return
+	}
+	if s.Item.Key != a.key {
+		a.play(s, false)
+		return
+	}
+	a.fresh = false
+	a.reach = max(a.reach, s.Progress)
+	a.seenAt = s.At
+}
+
 // play starts tracking a new play of s's item.
 func (a *Announcer) play(s Status, fresh bool) {
 	a.key, a.fresh, a.reach, a.seenAt = s.Item.Key, fresh, s.Progress, s.At

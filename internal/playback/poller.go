@@ -87,6 +87,11 @@ type Poller struct {
 	rnd   *rand.Rand // backoff jitter; nil means randomly seeded
 	once  sync.Once
 	pokes chan struct{}
+	holds chan struct{} // a change of hold is waiting
+
+	mu   sync.Mutex
+	held bool   // Hold is in force
+	seen Status // what Resume said was shown meanwhile
 }
 
 // PollNow asks for a poll as soon as possible (a menu click, a resume from
@@ -100,8 +105,35 @@ func (w *Poller) PollNow() {
 }
 
 func (w *Poller) poked() chan struct{} {
-	w.once.Do(func() { w.pokes = make(chan struct{}, 1) })
+	w.init()
 	return w.pokes
+}
+
+func (w *Poller) holding() chan struct{} {
+	w.init()
+	return w.holds
+}
+
+func (w *Poller) init() {
+	w.once.Do(func() { w.pokes, w.holds = make(chan struct{}, 1), make(chan struct{}, 1) })
+}
+
+// Hold stops polling until Resume, while a local player tells the tray what
+// plays for free. A poll already running still reports. It returns at once.
+func (w *Poller) Hold() { w.setHold(true, Status{}) }
+
+// Resume ends a Hold with a poll as soon as Spotify allows. seen is what
+// the tray showed meanwhile: an item already shown is not announced again.
+func (w *Poller) Resume(seen Status) { w.setHold(false, seen) }
+
+func (w *Poller) setHold(on bool, seen Status) {
+	w.mu.Lock()
+	w.held, w.seen = on, seen
+	w.mu.Unlock()
+	select {
+	case w.holding() <- struct{}{}:
+	default:
+	}
 }
 
 // Run polls until ctx is done. Client must be set.
@@ -125,8 +157,25 @@ func (w *Poller) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-poll.C():
+		case <-w.holding():
+			w.mu.Lock()
+			held, seen := w.held, w.seen
+			w.mu.Unlock()
+			if held == p.held {
+				continue
+			}
+			p.held = held
+			poll.Stop()
+			if held {
+				continue
+			}
+			p.resumed(seen)
+			if wait := p.trouble.Until.Sub(clk.Now().Wall); p.limited(clk.Now().Wall) {
+				poll = clk.NewTimer(wait)
+				continue
+			}
 		case <-w.poked():
-			if p.holding(clk.Now().Wall) {
+			if p.held || p.limited(clk.Now().Wall) {
 				continue
 			}
 		case <-wake.C():
@@ -134,7 +183,7 @@ func (w *Poller) Run(ctx context.Context) {
 			slept := Slept(lastTick, now, wakeCheck)
 			lastTick = now
 			wake = clk.NewTimer(wakeCheck)
-			if !slept || p.holding(now.Wall) {
+			if !slept || p.held || p.limited(now.Wall) {
 				continue
 			}
 		}
@@ -153,7 +202,9 @@ func (w *Poller) Run(ctx context.Context) {
 		if w.Updates != nil {
 			w.Updates(u)
 		}
-		poll = clk.NewTimer(next)
+		if !p.held {
+			poll = clk.NewTimer(next)
+		}
 	}
 }
 
@@ -166,6 +217,17 @@ type planner struct {
 	last     Status // last successful observation
 	failures int    // consecutive failures other than 429
 	trouble  Trouble
+	held     bool // Hold is in force: no polls
+}
+
+// resumed takes what the tray showed during a hold, so that the next poll
+// does not announce it again. The schedule keeps the last poll's status:
+// a local player's position is unreliable (the next poll finds the item
+// new or moved on, and schedules from Spotify's own position).
+func (p *planner) resumed(seen Status) {
+	if !seen.At.IsZero() {
+		p.ann.Know(seen)
+	}
 }
 
 // polled takes the result of a poll that ended at now and returns the update
@@ -195,8 +257,8 @@ func (p *planner) polled(now time.Time, cp *spotify.CurrentlyPlaying, err error)
 	return Update{Status: p.last, Trouble: p.trouble}, next
 }
 
-// holding reports whether a poll at now would break a rate limit.
-func (p *planner) holding(now time.Time) bool {
+// limited reports whether a poll at now would break a rate limit.
+func (p *planner) limited(now time.Time) bool {
 	return p.trouble.Kind == RateLimited && now.Before(p.trouble.Until)
 }
 

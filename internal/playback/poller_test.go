@@ -473,3 +473,43 @@ func (hangingAPI) CurrentlyPlaying(ctx context.Context) (*spotify.CurrentlyPlayi
 	<-ctx.Done()
 	return nil, ctx.Err()
 }
+
+// While a local player is followed the poller is silent; resuming polls at
+// once and does not announce what the local player already showed.
+func TestPollerHoldAndResume(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		a := simTrack{"a", 200 * time.Second}
+		b := simTrack{"b", 200 * time.Second}
+		var tl timeline
+		tl.play(a, 150*time.Second, 50*time.Second)
+		tl.play(b, 0, 200*time.Second)
+		r := startPoller(fromTimeline(&tl))
+		r.clk.Advance(time.Second)
+		r.w.Hold()
+		r.clk.Advance(2 * time.Minute)
+		r.w.PollNow() // a menu opening during a hold asks nothing either
+		r.clk.Advance(time.Second)
+		checkCalls(t, r.api.Calls(), secs(0))
+		// The local player showed b from 0:50; the tray hands back at 2:01.
+		seen := Status{Item: Item{Kind: Track, Key: "spotify:track:b"}, Playing: true, At: at.Add(50 * time.Second)}
+		r.w.Resume(seen)
+		r.clk.Advance(0)
+		checkCalls(t, r.api.Calls(), secs(0, 122))
+		r.clk.Advance(time.Minute)
+		for _, u := range r.Updates() {
+			if u.Announce != nil {
+				t.Errorf("announced %s, which the local player showed", u.Announce.Key)
+			}
+		}
+		if n := len(r.api.Calls()); n < 3 {
+			t.Errorf("polling did not go on after Resume: %d calls", n)
+		}
+		n := len(r.api.Calls())
+		r.w.Resume(seen) // not held: no extra poll
+		r.clk.Advance(0)
+		if got := len(r.api.Calls()); got != n {
+			t.Errorf("Resume without Hold polled: %d calls, want %d", got, n)
+		}
+		r.stop(t)
+	})
+}
