@@ -35,7 +35,7 @@ import (
 // outages last.
 
 const (
-	currentlyPlayingPath = "/v1/me/player/currently-playing"
+	currentlyPlayingPath = "/v1/me/player"
 	tokenPath            = "/api/token"
 	// pollInterval is trayHome's poll_interval.
 	pollInterval = 2 * time.Second

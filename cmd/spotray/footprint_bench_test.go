@@ -42,7 +42,7 @@ const defaultFootprintDuration = time.Minute
 
 // apiPaths are the Spotify endpoints the tray calls; album art comes from
 // Spotify's image CDN in real life, so it is counted apart.
-var apiPaths = []string{"/v1/me/player/currently-playing", "/api/token", "/v1/me"}
+var apiPaths = []string{"/v1/me/player", "/api/token", "/v1/me"}
 
 // BenchmarkTrayStartup times a connected tray from exec to its icon
 // registered with the panel (ms-to-registered) and to a menu that shows the

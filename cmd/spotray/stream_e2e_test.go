@@ -23,7 +23,7 @@ import (
 	"github.com/spotray/spotray/internal/testenv"
 )
 
-const currentlyPlaying = "/v1/me/player/currently-playing"
+const currentlyPlaying = "/v1/me/player"
 
 // followProc is a running `spotray now --follow` (or any command whose
 // output is read line by line).

@@ -7,11 +7,10 @@ import (
 
 	"github.com/spotray/spotray/internal/account"
 	"github.com/spotray/spotray/internal/config"
-	"github.com/spotray/spotray/internal/hook"
 	"github.com/spotray/spotray/internal/menu"
-	"github.com/spotray/spotray/internal/nowplaying"
 	"github.com/spotray/spotray/internal/playback"
 	"github.com/spotray/spotray/internal/settings"
+	"github.com/spotray/spotray/internal/spotify"
 	"github.com/spotray/spotray/internal/tokens"
 )
 
@@ -83,7 +82,7 @@ func Init(st Startup, now time.Time) (State, []Effect) {
 	}
 	if s.Connected {
 		var more []Effect
-		s, more = startWatching(s)
+		s, more = startWatching(s, now)
 		fx = append(fx, more...)
 		s, more = checkExpiry(s, now)
 		fx = append(fx, more...)
@@ -127,6 +126,27 @@ func Apply(s State, e Event, now time.Time) (State, []Effect) {
 		return s, []Effect{logf(slog.LevelWarn, "cannot open the browser", "err", e.Err), Notify{openFailedNote(e.Err)}}
 	case MinutePassed:
 		return checkExpiry(s, now)
+	case LocalChanged:
+		return localChanged(s, e.Player, now)
+	case Woke:
+		return follow(s, now)
+	case Activated:
+		// Panels that open the menu with the other button (lxqt-panel,
+		// KDE) send this for the primary click: a tray icon for a player
+		// is expected to play or pause, as media widgets do. Without a
+		// login it does what the menu's first entry does.
+		if !s.Connected {
+			return applyClick(s, menu.Connect)
+		}
+		return act(s, PlayPause)
+	case Commanded:
+		return act(s, e.Action)
+	case Controlled:
+		return controlled(s, e)
+	case SavedKnown:
+		return savedKnown(s, e)
+	case NoteAction:
+		return noteAction(s, e)
 	}
 	return s, nil
 }
@@ -143,6 +163,22 @@ func applyClick(s State, id menu.ID) (State, []Effect) {
 		s.LoginProblem = ""
 		fx = append(fx, logf(slog.LevelInfo, "login started", "show_dialog", s.LoginFailed),
 			StartLogin{Config: s.Config, ShowDialog: s.LoginFailed})
+	case menu.PlayPause:
+		s, more := act(s, PlayPause)
+		return s, append(fx, more...)
+	case menu.Next:
+		s, more := act(s, Next)
+		return s, append(fx, more...)
+	case menu.Previous:
+		s, more := act(s, Previous)
+		return s, append(fx, more...)
+	case menu.Like:
+		it := s.Playback.Item
+		if !menu.Likeable(it) {
+			break
+		}
+		s, more := like(s, it.Key, !(s.Saved.URI == it.Key && s.Saved.Saved))
+		return s, append(fx, more...)
 	case menu.Playing:
 		// Opens the item in Spotify (the web player or the app, as the
 		// browser decides).
@@ -194,22 +230,25 @@ func polled(s State, u playback.Update) (State, []Effect) {
 				"until", u.Trouble.Until, "err", u.Trouble.Err))
 		}
 	}
-	s.Playback, s.Trouble = u.Status, u.Trouble
-	if it := u.Announce; it != nil {
-		on := s.Settings.NotificationsOn()
-		fx = append(fx, logf(slog.LevelDebug, "new item", "kind", it.Kind.String(), "notify", on))
-		if on {
-			fx = append(fx, Notify{announcement(*it)})
-		}
-		// The hook is the user's own, set in config.toml: it runs whether
-		// or not the notifications are on.
-		if argv := s.Config.OnChange; len(argv) > 0 {
-			now := u.Status
-			now.Item = *it
-			fx = append(fx, RunHook{hook.Job{Argv: argv, Now: nowplaying.Of(now), ImageURL: it.ImageURL}})
-		}
+	s.Trouble = u.Trouble
+	if s.Following {
+		// A poll that was running when the local player took over: the
+		// local player knows better.
+		return s, fx
 	}
-	return s, fx
+	prev := s.Playback.Item.Key
+	s.Playback = u.Status
+	if s.Pending != nil && u.Trouble.Kind == playback.None {
+		// Until the command is answered, the label it flipped stays.
+		s.Playback.Playing = *s.Pending
+	}
+	if it := u.Announce; it != nil {
+		var more []Effect
+		s, more = announce(s, *it, u.Status)
+		fx = append(fx, more...)
+	}
+	s, more := itemChanged(s, prev)
+	return exportRemote(s, append(fx, more...))
 }
 
 func loginFinished(s State, e LoginFinished, now time.Time) (State, []Effect) {
@@ -223,7 +262,7 @@ func loginFinished(s State, e LoginFinished, now time.Time) (State, []Effect) {
 	s.Config = e.Result.Config
 	s = connected(s, e.Result.Token)
 	fx := []Effect{logf(slog.LevelInfo, "login succeeded", "user", e.Result.Token.User), Notify{connectedNote(e.Result.Token.User)}}
-	s, more := startWatching(s)
+	s, more := startWatching(s, now)
 	fx = append(fx, more...)
 	s, more = checkExpiry(s, now)
 	return s, append(fx, more...)
@@ -276,6 +315,7 @@ func loginGone(s State, err error) (State, []Effect) {
 func connected(s State, tok *tokens.Token) State {
 	s.Connected = true
 	s.User = tok.User
+	s.Grant = spotify.Granted(tok.Scope)
 	s.LoginEndsAt = tok.LoginEndsAt()
 	s.LoginEnded = false
 	s.Trouble = playback.Trouble{}
@@ -292,14 +332,25 @@ func disconnected(s State) (State, []Effect) {
 	s.Playback = playback.Status{}
 	s.Trouble = playback.Trouble{}
 	s.Unwritable = account.Unwritable{}
+	s.Grant = spotify.Grant{}
+	s.Following, s.PausedSince, s.Heard, s.Saved, s.Pending = false, time.Time{}, Heard{}, Saved{}, nil
 	s.Watch++
-	return s, []Effect{StopWatching{}}
+	fx := []Effect{StopWatching{}}
+	if s.Exported != nil {
+		s.Exported = nil
+		fx = append(fx, Unexport{})
+	}
+	return s, fx
 }
 
-// startWatching starts a new poller for the login, replacing any other.
-func startWatching(s State) (State, []Effect) {
+// startWatching starts a new poller for the login, replacing any other,
+// held at once when a local player already shows what plays.
+func startWatching(s State, now time.Time) (State, []Effect) {
 	s.Watch++
-	return s, []Effect{StartWatching{Watch: s.Watch, Config: s.Config}}
+	s.Following = false
+	fx := []Effect{StartWatching{Watch: s.Watch, Config: s.Config}}
+	s, more := follow(s, now)
+	return s, append(fx, more...)
 }
 
 // checkExpiry announces the coming end of the login, once a day at most.

@@ -2,10 +2,12 @@ package app
 
 import (
 	"log/slog"
+	"time"
 
 	"github.com/spotray/spotray/internal/config"
 	"github.com/spotray/spotray/internal/hook"
 	"github.com/spotray/spotray/internal/notify"
+	"github.com/spotray/spotray/internal/playback"
 	"github.com/spotray/spotray/internal/settings"
 )
 
@@ -31,8 +33,53 @@ type StartWatching struct {
 // StopWatching stops the playback poller.
 type StopWatching struct{}
 
-// PollNow asks the poller for a poll as soon as Spotify allows.
-type PollNow struct{}
+// PollNow asks the poller for a poll as soon as Spotify allows, After
+// from now (0: at once).
+type PollNow struct{ After time.Duration }
+
+// HoldPolling stops the poller's calls while a local player shows what
+// plays (Poller.Hold).
+type HoldPolling struct{}
+
+// ResumePolling hands back to the poller (Poller.Resume): Seen is what the
+// local player showed last.
+type ResumePolling struct{ Seen playback.Status }
+
+// WakeAt asks for a Woke event at At.
+type WakeAt struct{ At time.Time }
+
+// Control carries out a playback action: on the local player Bus over
+// MPRIS when Bus is set, else through the Web API for Config's login;
+// Controlled follows.
+type Control struct {
+	Action Action
+	Bus    string
+	Config config.Config
+}
+
+// CheckSaved asks whether URI is in the user's library; SavedKnown follows.
+type CheckSaved struct {
+	URI    string
+	Config config.Config
+}
+
+// SetSaved saves URI to the user's library or removes it; SavedKnown
+// follows.
+type SetSaved struct {
+	URI    string
+	Saved  bool
+	Config config.Config
+}
+
+// Export shows remote playback to the desktop as the MPRIS player
+// org.mpris.MediaPlayer2.spotray; Controls makes it controllable.
+type Export struct {
+	Status   playback.Status
+	Controls bool
+}
+
+// Unexport removes that player, so that no desktop shows one song twice.
+type Unexport struct{}
 
 // Notify shows a desktop notification.
 type Notify struct{ Note notify.Notification }
@@ -87,6 +134,14 @@ func (StartLogin) effect()    {}
 func (StartWatching) effect() {}
 func (StopWatching) effect()  {}
 func (PollNow) effect()       {}
+func (HoldPolling) effect()   {}
+func (ResumePolling) effect() {}
+func (WakeAt) effect()        {}
+func (Control) effect()       {}
+func (CheckSaved) effect()    {}
+func (SetSaved) effect()      {}
+func (Export) effect()        {}
+func (Unexport) effect()      {}
 func (Notify) effect()        {}
 func (RunHook) effect()       {}
 func (Copy) effect()          {}

@@ -57,6 +57,46 @@ type OpenFailed struct{ Err error }
 // MinutePassed: a minute went by (the login's coming end is checked).
 type MinutePassed struct{}
 
+// LocalChanged: the local player the tray watches over MPRIS changed, came
+// or went (Player nil: none of the players in Config.LocalPlayers is on
+// the bus).
+type LocalChanged struct{ Player *LocalPlayer }
+
+// Woke: a time a WakeAt effect asked for has come.
+type Woke struct{}
+
+// Activated: the tray icon itself was clicked, on panels that open the
+// menu with the other button.
+type Activated struct{}
+
+// Commanded: the desktop's media controls asked the player spotray exports
+// for remote playback to act.
+type Commanded struct{ Action Action }
+
+// Controlled: a Control effect ended.
+type Controlled struct {
+	Action Action
+	Local  bool // it went to the local player, not the Web API
+	Err    error
+}
+
+// SavedKnown: a CheckSaved or SetSaved effect ended; Saved is what the
+// library holds for URI when Err is nil.
+type SavedKnown struct {
+	URI   string
+	Saved bool
+	Set   bool // from SetSaved (a failure rolls the label back)
+	Err   error
+}
+
+// NoteAction: the user clicked an action of a notification, or (Key
+// "" and Closed) the notification went away with its actions.
+type NoteAction struct {
+	Tag    uint64
+	Key    string
+	Closed bool
+}
+
 func (Clicked) event()          {}
 func (MenuOpened) event()       {}
 func (Polled) event()           {}
@@ -66,3 +106,10 @@ func (LoginRemoved) event()     {}
 func (AutostartChanged) event() {}
 func (OpenFailed) event()       {}
 func (MinutePassed) event()     {}
+func (LocalChanged) event()     {}
+func (Woke) event()             {}
+func (Activated) event()        {}
+func (Commanded) event()        {}
+func (Controlled) event()       {}
+func (SavedKnown) event()       {}
+func (NoteAction) event()       {}

@@ -24,6 +24,7 @@ import (
 	"github.com/spotray/spotray/internal/nowplaying"
 	"github.com/spotray/spotray/internal/playback"
 	"github.com/spotray/spotray/internal/settings"
+	"github.com/spotray/spotray/internal/spotify"
 )
 
 // State is everything the tray shows and decides from. The zero value is
@@ -57,6 +58,32 @@ type State struct {
 	// keeps retrying with backoff. Zero: none.
 	Unwritable account.Unwritable
 
+	// Grant is what the login allows, as recorded in token.json.
+	Grant spotify.Grant
+
+	// Local is the local player watched over MPRIS (nil: none on the bus).
+	Local *LocalPlayer
+	// Following: Playback comes from Local, and the poller is held.
+	Following bool
+	// PausedSince is when Local was first seen paused while followed
+	// (zero: not paused). After PauseHold the Web API takes over again.
+	PausedSince time.Time
+	// Heard is the local announcement in the making: an item Local plays,
+	// announced once it has played for playback.Calm.
+	Heard Heard
+	// Exported is what the desktop was last shown of remote playback over
+	// MPRIS (nil: nothing).
+	Exported *Export
+
+	// Saved is what the library holds for the current item.
+	Saved Saved
+	// Pending is a play or pause sent and not yet answered: polls keep
+	// its optimistic label until it is.
+	Pending *bool
+	// Note is the last track-change notification with actions; actions of
+	// any other are stale and do nothing.
+	Note Note
+
 	Settings  settings.Settings
 	Autostart bool // the "Launch at login" entry exists
 
@@ -65,6 +92,27 @@ type State struct {
 	Watch int
 	// Quitting: the tray is shutting down.
 	Quitting bool
+}
+
+// Heard is an item a local player started, waiting for its announcement.
+type Heard struct {
+	Key   string    // the item ("" none)
+	Since time.Time // when it started
+	Done  bool      // announced, or not to be
+}
+
+// Saved is whether an item is in the user's library.
+type Saved struct {
+	URI   string // the item it is about ("" none)
+	Saved bool
+	Known bool // asked, or set by the user
+}
+
+// Note is the track-change notification on screen.
+type Note struct {
+	Tag  uint64 // its number; 0: none yet
+	Live bool   // still on screen, as far as known
+	Item playback.Item
 }
 
 // View is what the menu shows of s at now.
@@ -81,6 +129,9 @@ func (s State) View(now time.Time) menu.View {
 		LoginEnded:    s.LoginEnded,
 		Notifications: s.Settings.NotificationsOn(),
 		Autostart:     s.Autostart,
+		Local:         s.Following,
+		Grant:         s.Grant,
+		Saved:         s.Saved.Saved && s.Saved.URI == s.Playback.Item.Key,
 		Problem:       joinProblems(s.LoginProblem, s.ConfigProblem),
 		Now:           now,
 	}

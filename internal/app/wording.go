@@ -12,6 +12,7 @@ import (
 	"github.com/spotray/spotray/internal/menu"
 	"github.com/spotray/spotray/internal/notify"
 	"github.com/spotray/spotray/internal/playback"
+	"github.com/spotray/spotray/internal/spotify"
 	"github.com/spotray/spotray/internal/tokens"
 )
 
@@ -187,9 +188,10 @@ func expiryNote(ends, now time.Time) notify.Notification {
 
 // announcement is the notification for a new item: the title as summary,
 // artists and album (or the show) as body, each on its own line, with the
-// cover art. It replaces the previous one, so that skipping through a
-// playlist leaves one on screen.
-func announcement(it playback.Item) notify.Notification {
+// cover art and the buttons keys asks for; clicking it opens the item. It
+// replaces the previous one, so that skipping through a playlist leaves
+// one on screen.
+func announcement(it playback.Item, tag uint64, keys []string) notify.Notification {
 	summary := it.Title
 	var lines []string
 	if it.Kind == playback.Track {
@@ -203,5 +205,80 @@ func announcement(it playback.Item) notify.Notification {
 	if summary == "" {
 		summary = "Now playing"
 	}
-	return notify.Notification{Summary: summary, Body: strings.Join(lines, "\n"), Replace: true, ImageURL: it.ImageURL}
+	n := notify.Notification{Summary: summary, Body: strings.Join(lines, "\n"), Replace: true, ImageURL: it.ImageURL, Tag: tag}
+	if it.URL != "" {
+		n.Default = noteOpen
+	}
+	for _, k := range keys {
+		n.Actions = append(n.Actions, notify.Action{Key: k, Label: noteLabel(k, it)})
+	}
+	return n
+}
+
+// noteLabel is the button for a notification action on it.
+func noteLabel(key string, it playback.Item) string {
+	switch key {
+	case noteNext:
+		return "Next"
+	case noteSave:
+		if it.Kind == playback.Episode {
+			return "Save to Your Episodes"
+		}
+		return "Save to Liked Songs"
+	case noteRemove:
+		if it.Kind == playback.Episode {
+			return "Remove from Your Episodes"
+		}
+		return "Remove from Liked Songs"
+	}
+	return key
+}
+
+// controlFailedNote says why a playback action did not happen, and what
+// would make it work.
+func controlFailedNote(a Action, err error) notify.Notification {
+	return notify.Notification{Summary: "Could not " + actionVerb(a), Body: spotifyRefusal(err)}
+}
+
+func likeFailedNote(saved bool, err error) notify.Notification {
+	summary := "Could not remove it from your library"
+	if saved {
+		summary = "Could not save it to your library"
+	}
+	return notify.Notification{Summary: summary, Body: spotifyRefusal(err)}
+}
+
+func actionVerb(a Action) string {
+	switch a {
+	case Play:
+		return "play"
+	case Pause:
+		return "pause"
+	case Next:
+		return "skip to the next track"
+	case Previous:
+		return "go back to the previous track"
+	}
+	return "play or pause"
+}
+
+// spotifyRefusal words why Spotify or the local player refused an action,
+// with the fix: Spotify's reasons are codes, not sentences.
+func spotifyRefusal(err error) string {
+	var apiErr *spotify.Error
+	if errors.As(err, &apiErr) {
+		switch {
+		case apiErr.Reason == spotify.ReasonPremiumRequired:
+			return "Spotify lets only Premium accounts control playback from other apps. " +
+				"Use the Spotify app, or a local player spotray follows, to control it."
+		case apiErr.Reason == spotify.ReasonNoActiveDevice:
+			return "No device is playing Spotify right now. Start playing on one (phone, computer or speaker), then try again."
+		case spotify.ScopeMissing(apiErr):
+			return "This login does not allow it. Click \"" + menu.Reconsent + "\" in spotray's menu."
+		case apiErr.Status == 429:
+			return apiErr.Error() + "."
+		}
+		return "Spotify refused: " + apiErr.Message + "."
+	}
+	return err.Error()
 }

@@ -64,9 +64,36 @@ func TestAnnouncement(t *testing.T) {
 		{"no title", playback.Item{Kind: playback.Unknown}, "Now playing", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			n := announcement(tc.it)
+			n := announcement(tc.it, 7, nil)
 			if n.Summary != tc.summary || n.Body != tc.body || !n.Replace || n.ImageURL != tc.it.ImageURL {
 				t.Errorf("announcement = %+v; want %q, %q", n, tc.summary, tc.body)
+			}
+		})
+	}
+}
+
+func TestAnnouncementActions(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		it   playback.Item
+		keys []string
+		want string // key=label, ...
+		dflt string
+	}{
+		{"track", song, []string{noteNext, noteSave}, "next=Next save=Save to Liked Songs", noteOpen},
+		{"saved track", song, []string{noteNext, noteRemove}, "next=Next remove=Remove from Liked Songs", noteOpen},
+		{"episode without a link", episode, []string{noteSave}, "save=Save to Your Episodes", ""},
+		{"saved episode", episode, []string{noteRemove}, "remove=Remove from Your Episodes", ""},
+		{"local file: nothing to open", local, []string{noteNext}, "next=Next", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			n := announcement(tc.it, 7, tc.keys)
+			var got []string
+			for _, a := range n.Actions {
+				got = append(got, a.Key+"="+a.Label)
+			}
+			if strings.Join(got, " ") != tc.want || n.Default != tc.dflt || n.Tag != 7 {
+				t.Errorf("actions %q, default %q, tag %d; want %q, %q, 7", got, n.Default, n.Tag, tc.want, tc.dflt)
 			}
 		})
 	}

@@ -21,7 +21,8 @@ import (
 const codeTTL = 10 * time.Minute
 
 // defaultScope is what Grant uses when given none: spotray's scopes.
-const defaultScope = "user-read-currently-playing user-read-playback-state"
+const defaultScope = "user-read-currently-playing user-read-playback-state user-modify-playback-state " +
+	"user-library-read user-library-modify"
 
 // scopeText is every scope Spotify knows, with the consent page's wording.
 var scopeText = map[string]string{

@@ -20,29 +20,54 @@ type apiErrorBody struct {
 }
 
 func apiError(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, map[string]apiErrorBody{"error": {Status: status, Message: msg}})
+	apiRefusal(w, status, msg, "")
 }
 
-// apiRoutes maps each Web API path to its handler and the scope it needs
-// ("" for none).
-var apiRoutes = map[string]struct {
-	scope string
-	serve func(s *Server, w http.ResponseWriter, r *http.Request)
-}{
-	"/v1/me":                          {"", (*Server).serveMe},
-	"/v1/me/player/currently-playing": {"user-read-currently-playing", (*Server).serveCurrentlyPlaying},
+// apiRefusal is an error answer with Spotify's reason code.
+func apiRefusal(w http.ResponseWriter, status int, msg, reason string) {
+	writeJSON(w, status, map[string]apiErrorBody{"error": {Status: status, Message: msg, Reason: reason}})
+}
+
+type route struct {
+	path, method, scope string
+	serve               func(s *Server, w http.ResponseWriter, r *http.Request)
+}
+
+// apiRoutes are the Web API endpoints with the scope each needs ("" for
+// none).
+var apiRoutes = []route{
+	{"/v1/me", http.MethodGet, "", (*Server).serveMe},
+	{"/v1/me/player/currently-playing", http.MethodGet, "user-read-currently-playing", (*Server).serveCurrentlyPlaying},
+	{"/v1/me/player", http.MethodGet, "user-read-playback-state", (*Server).servePlayer},
+	{"/v1/me/player/play", http.MethodPut, "user-modify-playback-state", (*Server).serveCommand},
+	{"/v1/me/player/pause", http.MethodPut, "user-modify-playback-state", (*Server).serveCommand},
+	{"/v1/me/player/next", http.MethodPost, "user-modify-playback-state", (*Server).serveCommand},
+	{"/v1/me/player/previous", http.MethodPost, "user-modify-playback-state", (*Server).serveCommand},
+	{"/v1/me/library", http.MethodPut, "user-library-modify", (*Server).serveLibrary},
+	{"/v1/me/library", http.MethodDelete, "user-library-modify", (*Server).serveLibrary},
+	{"/v1/me/library/contains", http.MethodGet, "user-library-read", (*Server).serveContains},
 }
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
-	route, ok := apiRoutes[r.URL.Path]
-	if !ok {
+	var found *route
+	known := false
+	for i, rt := range apiRoutes {
+		if rt.path == r.URL.Path {
+			known = true
+			if rt.method == r.Method {
+				found = &apiRoutes[i]
+			}
+		}
+	}
+	if !known {
 		apiError(w, http.StatusNotFound, "Service not found")
 		return
 	}
-	if r.Method != http.MethodGet {
+	if found == nil {
 		apiError(w, http.StatusMethodNotAllowed, "Method not allowed")
 		return
 	}
+	route := *found
 	scope, msg := s.bearer(r)
 	if msg != "" {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="spotify"`)
@@ -52,6 +77,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if route.scope != "" && !containsAll(strings.Fields(scope), []string{route.scope}) {
 		apiError(w, http.StatusForbidden, "Insufficient client scope")
 		return
+	}
+	if r.Method != http.MethodGet {
+		s.mu.Lock()
+		s.calls = append(s.calls, r.Method+" "+r.URL.RequestURI())
+		s.mu.Unlock()
 	}
 	route.serve(s, w, r)
 }
@@ -124,6 +154,16 @@ func (s *Server) serveMe(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (s *Server) serveCurrentlyPlaying(w http.ResponseWriter, r *http.Request) {
+	s.servePlayback(w, r, false)
+}
+
+// servePlayer is GET /v1/me/player: currently-playing with the device; 204
+// when no device is active, as Spotify answers then.
+func (s *Server) servePlayer(w http.ResponseWriter, r *http.Request) {
+	s.servePlayback(w, r, true)
+}
+
+func (s *Server) servePlayback(w http.ResponseWriter, r *http.Request, withDevice bool) {
 	episodes := false
 	for _, v := range r.URL.Query()["additional_types"] {
 		for _, t := range strings.Split(v, ",") {
@@ -132,6 +172,12 @@ func (s *Server) serveCurrentlyPlaying(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	body := s.player.currentlyPlaying(s.now(), episodes, "http://"+r.Host)
+	switch {
+	case withDevice && s.device == nil:
+		body = nil
+	case withDevice:
+		body = withDeviceJSON(body, s.device)
+	}
 	s.mu.Unlock()
 	if body == nil {
 		w.WriteHeader(http.StatusNoContent)

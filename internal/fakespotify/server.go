@@ -118,6 +118,10 @@ type Server struct {
 	hits      map[string][]time.Time
 	lastAuth  url.Values
 	player    player
+	device    *Device         // nil: no active device
+	free      bool            // the account is not Premium
+	library   map[string]bool // saved URIs
+	calls     []string        // Web API requests other than GET
 	faults    [targets]Fault
 	released  chan struct{} // closed when faults are cleared or the server closes
 	srv       *http.Server
@@ -143,6 +147,8 @@ func New(opts Options) *Server {
 		refresh:     make(map[string]*refreshToken),
 		access:      make(map[string]*accessToken),
 		hits:        make(map[string][]time.Time),
+		device:      &DefaultDevice,
+		library:     make(map[string]bool),
 		released:    make(chan struct{}),
 	}
 	apps := opts.Apps

@@ -10,9 +10,11 @@ package menu
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spotray/spotray/internal/playback"
+	"github.com/spotray/spotray/internal/spotify"
 	"github.com/spotray/spotray/internal/text"
 )
 
@@ -23,8 +25,13 @@ type ID int
 const (
 	Connect         ID = iota // "Connect Spotify", or the login in progress
 	Playing                   // the current item; opens it in Spotify
-	Album                     // album or show of the current item
+	Album                     // album or show of the current item (disabled)
+	Device                    // where it plays, "On Kitchen speaker" (disabled)
 	Notice                    // what is wrong, in words (disabled)
+	PlayPause                 // "Pause" or "Play"; or "Log in again to enable controls"
+	Next                      // skip to the next item
+	Previous                  // back to the previous item
+	Like                      // "Save to Liked Songs" or "Remove from Liked Songs"; or a new login for it
 	Account                   // "Connected as NAME" (disabled)
 	CopyScriptToken           // a new, separate refresh token for a script, to the clipboard
 	CopyAccessToken           // a fresh access token to the clipboard
@@ -42,7 +49,8 @@ const Separator ID = -1
 // sits between groups that always show something (Connect or Playing
 // above the first, the checkboxes between, Quit below the second).
 var Layout = []ID{
-	Connect, Playing, Album, Notice, Account, CopyScriptToken, CopyAccessToken,
+	Connect, Playing, Album, Device, Notice, PlayPause, Next, Previous, Like,
+	Account, CopyScriptToken, CopyAccessToken,
 	Separator, Notifications, Autostart,
 	Separator, Disconnect, Quit,
 }
@@ -99,6 +107,14 @@ type View struct {
 	// LoginEnded means Spotify ended the last login (revoked, or six
 	// months old): said until the user connects again.
 	LoginEnded bool
+	// Local: Playback comes from a player on this computer (over MPRIS),
+	// which also takes the playback controls.
+	Local bool
+	// Grant is what the login's recorded scopes allow through the Web API.
+	Grant spotify.Grant
+	// Saved is whether the current item is in the user's library, as far
+	// as known (false when unknown: saving twice does no harm).
+	Saved bool
 	// Notifications and Autostart are the checkboxes.
 	Notifications bool
 	Autostart     bool
@@ -143,7 +159,12 @@ func Build(s View, goos string) Menu {
 	}
 	m.URL = s.Playback.Item.URL
 	set(Playing, now.line, s.Connected, m.URL != "" && s.FileProblem.Where == "")
-	set(Album, s.Playback.Item.Album, s.Connected && now.showsAlbum && s.Playback.Item.Album != "", false)
+	// Whatever follows whatever, the rows under Playing stay the same
+	// ones, so that a click aimed at one never lands on another.
+	loaded := s.Connected && loaded(s.Playback) && s.FileProblem.Where == ""
+	set(Album, orDash(album(s.Playback.Item)), loaded, false)
+	set(Device, device(s), loaded, false)
+	controls(s, loaded, set)
 
 	notice := noticeText(s)
 	set(Notice, notice, notice != "", false)
@@ -178,6 +199,88 @@ func Build(s View, goos string) Menu {
 	}
 	m.Tooltip = tooltip(s, now, warn, endsIn, goos)
 	return m
+}
+
+// loaded reports whether p has an item to show and act on.
+func loaded(p playback.Status) bool { return !p.At.IsZero() && p.Item.Kind != playback.Nothing }
+
+// album is the line under the item: its album, or an episode's show.
+func album(it playback.Item) string {
+	if it.Kind == playback.Track || it.Kind == playback.Episode {
+		return it.Album
+	}
+	return ""
+}
+
+// orDash keeps a row that has nothing to say from looking broken.
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// device says where the item plays.
+func device(s View) string {
+	switch {
+	case s.Local:
+		return "On this computer"
+	case s.Playback.Device != "":
+		return "On " + text.Cut(s.Playback.Device, 40)
+	}
+	return "On another device"
+}
+
+// Reconsent is the label of an action the login's grant does not allow:
+// Spotify has no incremental consent, so one new login asks for all.
+const Reconsent = "Log in again to enable controls"
+
+// controls sets the playback actions. A local player takes play, pause,
+// next and previous without any grant; the Web API needs the control
+// grant (and Spotify Premium, which only its answer tells).
+func controls(s View, loaded bool, set func(ID, string, bool, bool)) {
+	canControl := s.Local || s.Grant.Control
+	switch {
+	case !canControl:
+		set(PlayPause, Reconsent, loaded, true)
+	case s.Playback.Playing:
+		set(PlayPause, "Pause", loaded, true)
+	default:
+		set(PlayPause, "Play", loaded, true)
+	}
+	set(Next, "Next", loaded, canControl)
+	set(Previous, "Previous", loaded, canControl)
+	it := s.Playback.Item
+	like := "Save to Liked Songs"
+	switch {
+	case it.Kind == playback.Episode && s.Saved:
+		like = "Remove from Your Episodes"
+	case it.Kind == playback.Episode:
+		like = "Save to Your Episodes"
+	case s.Saved:
+		like = "Remove from Liked Songs"
+	}
+	switch {
+	case !Likeable(it):
+		// Ads and local files cannot be saved; the row stays, disabled.
+		set(Like, like, loaded, false)
+	case !s.Grant.Like && canControl:
+		// A local player plays without any grant, the library needs one.
+		set(Like, Reconsent, loaded, true)
+	case !s.Grant.Like:
+		// The first row offers the new login already.
+		set(Like, like, loaded, false)
+	default:
+		set(Like, like, loaded, true)
+	}
+}
+
+// Likeable reports whether it can be saved to the user's library: tracks
+// and episodes that Spotify knows by URI (not local files, ads or unknown
+// items).
+func Likeable(it playback.Item) bool {
+	return !it.Local && (it.Kind == playback.Track && strings.HasPrefix(it.Key, "spotify:track:") ||
+		it.Kind == playback.Episode && strings.HasPrefix(it.Key, "spotify:episode:"))
 }
 
 // troubled reports the trouble kinds that leave the login in place and get

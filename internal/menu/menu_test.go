@@ -79,12 +79,12 @@ func TestBuildPlaybackStates(t *testing.T) {
 			tooltip: "Under Pressure — Queen, David Bowie\nHot Space",
 		}},
 		{"episode", connected(playing(episode)), want{
-			playing: "Hello World — The Go Podcast", account: "Connected as Demo Listener",
+			playing: "Hello World — The Go Podcast", album: "The Go Podcast", account: "Connected as Demo Listener",
 			url: episode.URL, playingEnabled: true, icon: IconConnected,
 			tooltip: "Hello World — The Go Podcast",
 		}},
 		{"episode paused", connected(paused(episode)), want{
-			playing: "Paused: Hello World — The Go Podcast", account: "Connected as Demo Listener",
+			playing: "Paused: Hello World — The Go Podcast", album: "The Go Podcast", account: "Connected as Demo Listener",
 			url: episode.URL, playingEnabled: true, icon: IconConnected,
 			tooltip: "Paused: Hello World — The Go Podcast",
 		}},
@@ -93,7 +93,7 @@ func TestBuildPlaybackStates(t *testing.T) {
 			icon: IconConnected, tooltip: "Tape_1 — Me\nDemos",
 		}},
 		{"advertisement", connected(playing(ad)), want{
-			playing: "Advertisement", account: "Connected as Demo Listener", icon: IconConnected,
+			playing: "Advertisement", album: "—", account: "Connected as Demo Listener", icon: IconConnected,
 			tooltip: "Advertisement",
 		}},
 		{"nothing playing", connected(paused(nothing)), want{
@@ -101,7 +101,7 @@ func TestBuildPlaybackStates(t *testing.T) {
 			tooltip: "Nothing playing",
 		}},
 		{"unknown item", connected(playing(unknown)), want{
-			playing: "Unknown item", account: "Connected as Demo Listener", icon: IconConnected,
+			playing: "Unknown item", album: "—", account: "Connected as Demo Listener", icon: IconConnected,
 			tooltip: "Unknown item",
 		}},
 		{"before the first poll", connected(playback.Status{}), want{

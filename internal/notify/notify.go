@@ -31,7 +31,14 @@ type Notification struct {
 	// had Replace set, if it is still shown, so a run of track changes leaves
 	// one notification on screen.
 	Replace bool
+	// Tag, Actions, Default: see the notify branch.
+	Tag     uint64
+	Actions []Action
+	Default string
 }
+
+// Action is one choice offered on a notification.
+type Action struct{ Key, Label string }
 
 // Notifier delivers notifications. Implementations are safe for concurrent use.
 type Notifier interface {

@@ -97,6 +97,8 @@ type Status struct {
 	// say (progress_ms null) or for Nothing.
 	Progress time.Duration
 	At       time.Time // when the answer arrived
+	// Device is the name of the device it plays on; "" when not known.
+	Device string
 }
 
 // FromAPI converts a currently-playing answer received at at; cp nil means
@@ -108,6 +110,9 @@ func FromAPI(cp *spotify.CurrentlyPlaying, at time.Time) Status {
 		return Status{Item: Item{Kind: Nothing}, At: at}
 	}
 	s := Status{Playing: cp.IsPlaying, At: at, Item: Item{Kind: kindOf(cp)}}
+	if cp.Device != nil {
+		s.Device = clean(cp.Device.Name)
+	}
 	if api := cp.Item; api != nil && s.Item.Kind != Ad {
 		s.Item = itemFromAPI(s.Item.Kind, api)
 	}

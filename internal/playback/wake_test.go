@@ -78,7 +78,7 @@ func TestPollerWakeRefreshesToken(t *testing.T) {
 		s.clk.Advance(12 * time.Second)
 		s.clk.Suspend(8 * time.Hour)
 		s.clk.Advance(3 * time.Second) // the clock check at 15 s sees the jump
-		polls := s.fake.Requests("/v1/me/player/currently-playing")
+		polls := s.fake.Requests("/v1/me/player")
 		want := []time.Time{at, at.Add(8*time.Hour + 15*time.Second)}
 		if len(polls) != len(want) || !polls[0].Equal(want[0]) || !polls[1].Equal(want[1]) {
 			t.Errorf("Spotify saw polls at %v, want %v: one at start, one on waking, none rejected", polls, want)
@@ -109,12 +109,12 @@ func TestPollerWakeDuringBackoff(t *testing.T) {
 		synctest.Wait()
 
 		s.clk.Advance(3 * time.Minute) // failures until the backoff is long
-		failed := len(s.fake.Requests("/v1/me/player/currently-playing"))
+		failed := len(s.fake.Requests("/v1/me/player"))
 		s.fake.ClearFaults()
 		s.clk.Suspend(time.Hour)
 		woke := s.clk.Now().Wall
 		s.clk.Advance(wakeCheck) // the next clock check sees the jump
-		polls := s.fake.Requests("/v1/me/player/currently-playing")
+		polls := s.fake.Requests("/v1/me/player")
 		if len(polls) != failed+1 || polls[failed].After(woke.Add(wakeCheck)) {
 			t.Errorf("polls after waking at %v: %v, want exactly one within %v", woke, polls[failed:], wakeCheck)
 		}

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -23,10 +24,38 @@ const (
 	AccountsURL = "https://accounts.spotify.com" // authorization and the token endpoint
 )
 
-// Scopes are the permissions the calls of this package need, which is what
-// spotray asks the user for: reading what is playing. Spotify has no
-// incremental consent, so this is the whole list.
-const Scopes = "user-read-currently-playing user-read-playback-state"
+// The permissions spotray asks for. Spotify has no incremental consent, so
+// Scopes, the whole list, is asked at every login.
+const (
+	// ReadScopes read what is playing, and on which device.
+	ReadScopes = "user-read-currently-playing user-read-playback-state"
+	// ControlScope allows play, pause, next and previous (Control).
+	ControlScope = "user-modify-playback-state"
+	// LibraryScopes read and change the user's library (Saved, SetSaved).
+	LibraryScopes = "user-library-read user-library-modify"
+	// Scopes is what a login asks for.
+	Scopes = ReadScopes + " " + ControlScope + " " + LibraryScopes
+)
+
+// Grant is what a login's granted scopes allow beyond reading.
+type Grant struct {
+	Control bool // Control works (Spotify also wants Premium)
+	Like    bool // Saved and SetSaved work
+}
+
+// Granted reads a grant's scope, as the token endpoint returned it. An
+// empty scope is a login recorded before spotray kept it, which asked for
+// ReadScopes only; a grant narrower than asked allows what it lists.
+func Granted(scope string) Grant {
+	has := map[string]bool{}
+	for _, s := range strings.Fields(scope) {
+		has[s] = true
+	}
+	return Grant{
+		Control: has[ControlScope],
+		Like:    has["user-library-read"] && has["user-library-modify"],
+	}
+}
 
 // maxBody bounds what is read of an answer: the largest real ones (an
 // episode with its show's market list) are a few kilobytes.
@@ -75,10 +104,12 @@ type Client struct {
 }
 
 // CurrentlyPlaying returns what the user is playing, including podcast
-// episodes, or nil (and no error) when Spotify answers 204: nothing is playing
-// or the session is private. A 200 without a usable body is an error.
+// episodes, and on which device, or nil (and no error) when Spotify answers
+// 204: no device is active or the session is private. A 200 without a
+// usable body is an error. It asks GET /v1/me/player, which answers what
+// /v1/me/player/currently-playing does plus the device, at the same cost.
 func (c *Client) CurrentlyPlaying(ctx context.Context) (*CurrentlyPlaying, error) {
-	status, body, err := c.get(ctx, "/v1/me/player/currently-playing?additional_types=episode")
+	status, body, err := c.call(ctx, http.MethodGet, "/v1/me/player?additional_types=episode")
 	if err != nil {
 		return nil, fmt.Errorf("currently playing: %w", err)
 	}
@@ -94,7 +125,7 @@ func (c *Client) CurrentlyPlaying(ctx context.Context) (*CurrentlyPlaying, error
 
 // Me returns the logged-in user.
 func (c *Client) Me(ctx context.Context) (*User, error) {
-	status, body, err := c.get(ctx, "/v1/me")
+	status, body, err := c.call(ctx, http.MethodGet, "/v1/me")
 	if err != nil {
 		return nil, fmt.Errorf("user profile: %w", err)
 	}
@@ -121,11 +152,84 @@ func decode[T any](status int, body []byte, dst **T) error {
 	return nil
 }
 
-// get performs an authorized GET of path (with its query) and returns the
-// status and body of a successful answer, or an error: *Error for API
-// refusals. A 401 gets one refreshed token and one retry; a 401 to that is
-// ErrTokenRefused.
-func (c *Client) get(ctx context.Context, path string) (int, []byte, error) {
+// Command is a playback command.
+type Command uint8
+
+// The commands, as the Web API's player endpoints take them.
+const (
+	Play Command = iota
+	Pause
+	Next
+	Previous
+)
+
+var commands = [...]struct{ method, path, name string }{
+	Play:     {http.MethodPut, "/v1/me/player/play", "play"},
+	Pause:    {http.MethodPut, "/v1/me/player/pause", "pause"},
+	Next:     {http.MethodPost, "/v1/me/player/next", "next"},
+	Previous: {http.MethodPost, "/v1/me/player/previous", "previous"},
+}
+
+// String names the command.
+func (c Command) String() string {
+	if int(c) < len(commands) {
+		return commands[c].name
+	}
+	return "command(?)"
+}
+
+// Control sends a playback command to the active device. Spotify refuses
+// it for free accounts (an *Error with ReasonPremiumRequired) and when no
+// device is active (ReasonNoActiveDevice).
+func (c *Client) Control(ctx context.Context, cmd Command) error {
+	if int(cmd) >= len(commands) {
+		return fmt.Errorf("unknown playback command %d", cmd)
+	}
+	if _, _, err := c.call(ctx, commands[cmd].method, commands[cmd].path); err != nil {
+		return fmt.Errorf("%s: %w", cmd, err)
+	}
+	return nil
+}
+
+// libraryPath is the library endpoint path for one item's URI.
+func libraryPath(path, uri string) string { return path + "?uris=" + url.QueryEscape(uri) }
+
+// SetSaved saves the item with uri (spotify:track:… or spotify:episode:…)
+// to the user's library, or removes it. These are the library endpoints
+// of 2026: the older /v1/me/tracks ones are gone for apps in development
+// mode.
+func (c *Client) SetSaved(ctx context.Context, uri string, saved bool) error {
+	method, what := http.MethodPut, "save to library"
+	if !saved {
+		method, what = http.MethodDelete, "remove from library"
+	}
+	if _, _, err := c.call(ctx, method, libraryPath("/v1/me/library", uri)); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+// Saved reports whether the item with uri is in the user's library.
+func (c *Client) Saved(ctx context.Context, uri string) (bool, error) {
+	status, body, err := c.call(ctx, http.MethodGet, libraryPath("/v1/me/library/contains", uri))
+	if err != nil {
+		return false, fmt.Errorf("library check: %w", err)
+	}
+	var answer *[]bool
+	if err := decode(status, body, &answer); err != nil {
+		return false, fmt.Errorf("library check: %w", err)
+	}
+	if len(*answer) != 1 {
+		return false, fmt.Errorf("library check: %d answers for one item", len(*answer))
+	}
+	return (*answer)[0], nil
+}
+
+// call performs an authorized request of path (with its query) and
+// returns the status and body of a successful answer, or an error: *Error
+// for API refusals. A 401 gets one refreshed token and one retry; a 401 to
+// that is ErrTokenRefused.
+func (c *Client) call(ctx context.Context, method, path string) (int, []byte, error) {
 	if c.Tokens == nil {
 		return 0, nil, errors.New("spotify client has no token source")
 	}
@@ -133,7 +237,7 @@ func (c *Client) get(ctx context.Context, path string) (int, []byte, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	status, header, body, err := c.do(ctx, path, token)
+	status, header, body, err := c.do(ctx, method, path, token)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -143,7 +247,7 @@ func (c *Client) get(ctx context.Context, path string) (int, []byte, error) {
 		if err != nil {
 			return 0, nil, fmt.Errorf("%w; %w", refused, err)
 		}
-		status, header, body, err = c.do(ctx, path, token)
+		status, header, body, err = c.do(ctx, method, path, token)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -159,12 +263,12 @@ func (c *Client) get(ctx context.Context, path string) (int, []byte, error) {
 
 // do sends one request. The token goes in the Authorization header only;
 // errors from net/http name the URL, which never carries it.
-func (c *Client) do(ctx context.Context, path, token string) (int, http.Header, []byte, error) {
+func (c *Client) do(ctx context.Context, method, path, token string) (int, http.Header, []byte, error) {
 	base := c.BaseURL
 	if base == "" {
 		base = APIURL
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(base, "/")+path, nil)
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(base, "/")+path, nil)
 	if err != nil {
 		return 0, nil, nil, fmt.Errorf("build request: %w", err)
 	}

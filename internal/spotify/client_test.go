@@ -126,7 +126,7 @@ func TestCurrentlyPlayingFixtures(t *testing.T) {
 			if cp.ProgressMS == nil {
 				t.Error("progress_ms not decoded")
 			}
-			if got, want := sc.uris[0], "/v1/me/player/currently-playing?additional_types=episode"; got != want {
+			if got, want := sc.uris[0], "/v1/me/player?additional_types=episode"; got != want {
 				t.Errorf("request %s, want %s", got, want)
 			}
 			if got := sc.auth[0]; got != "Bearer "+oldToken {

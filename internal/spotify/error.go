@@ -15,6 +15,19 @@ import (
 // by all apps of one developer account is used up (since July 2026).
 const ReasonQuotaExceeded = "QUOTA_EXCEEDED"
 
+// The reasons Spotify gives for refusing a playback command.
+const (
+	ReasonPremiumRequired = "PREMIUM_REQUIRED" // 403: only Premium accounts may control playback
+	ReasonNoActiveDevice  = "NO_ACTIVE_DEVICE" // 404: nothing to control
+)
+
+// ScopeMissing reports whether e is Spotify's refusal of a call the
+// login's grant does not cover (403 "Insufficient client scope"), which
+// only a new login that asks for the scope fixes.
+func ScopeMissing(e *Error) bool {
+	return e.Status == http.StatusForbidden && strings.Contains(strings.ToLower(e.Message), "scope")
+}
+
 // Bounds for a 429's Retry-After.
 const (
 	// DefaultRetryAfter applies when a 429 has no usable Retry-After: it is

@@ -1,6 +1,7 @@
 package spotify
 
-// CurrentlyPlaying is the answer of GET /v1/me/player/currently-playing.
+// CurrentlyPlaying is the answer of GET /v1/me/player (and of
+// /v1/me/player/currently-playing, without the device).
 // Only the fields spotray shows are decoded; anything else Spotify adds is
 // ignored, so new fields never break polling.
 type CurrentlyPlaying struct {
@@ -17,6 +18,16 @@ type CurrentlyPlaying struct {
 	// Item is nil for ads, for podcasts when additional_types=episode is not
 	// asked for, and whenever Spotify cannot describe what plays.
 	Item *Item `json:"item"`
+	// Device is where it plays; nil in answers of currently-playing.
+	Device *Device `json:"device"`
+}
+
+// Device is a Spotify Connect device: a phone, a speaker, a computer.
+type Device struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Type     string `json:"type"` // "Computer", "Smartphone", "Speaker", ...
+	IsActive bool   `json:"is_active"`
 }
 
 // Item is a track or a podcast episode. Local files have a spotify:local:

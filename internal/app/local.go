@@ -1,0 +1,141 @@
+package app
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/spotray/spotray/internal/playback"
+)
+
+// LocalPlayer is a local MPRIS player as the tray reads it.
+type LocalPlayer struct {
+	Bus string // its bus name, which takes its commands
+	// Status is what it plays (playback.FromPlayer), At when it said so.
+	Status playback.Status
+	// Usable: Status can be shown. A player that is stopped, has no
+	// metadata yet, or controls another device (Spotify Connect leaves
+	// its metadata empty) is not, and the Web API says what plays.
+	Usable bool
+}
+
+// PauseHold is how long a paused local player keeps the Web API quiet:
+// a pause that lasts may mean playback moved to another device, which
+// only the Web API can tell. It is the default poll pace, so the Web API
+// takes over within one poll interval.
+const PauseHold = playback.DefaultInterval
+
+// localChanged takes the local player's news.
+func localChanged(s State, p *LocalPlayer, now time.Time) (State, []Effect) {
+	s.Local = p
+	return follow(s, now)
+}
+
+// follow decides whether the menu follows the local player or the Web
+// API, and carries the change out. Called after every local change and
+// Woke, it also announces the local player's items once they settle.
+func follow(s State, now time.Time) (State, []Effect) {
+	var fx []Effect
+	want := s.Connected && s.Local != nil && s.Local.Usable
+	if want && s.Local.Status.Playing {
+		s.PausedSince = time.Time{}
+	} else if want {
+		if s.PausedSince.IsZero() {
+			s.PausedSince = now
+		}
+		if hold := s.PausedSince.Add(PauseHold); now.Before(hold) {
+			fx = append(fx, WakeAt{hold})
+		} else {
+			want = false
+		}
+	}
+	switch {
+	case want && !s.Following:
+		s.Following = true
+		// The item the Web API showed is not new to the user, nor is the
+		// one playing when the tray starts.
+		seen := s.Playback.Item.Key
+		if s.Playback.At.IsZero() {
+			seen = s.Local.Status.Item.Key
+		}
+		s.Heard = Heard{Key: seen, Done: true}
+		fx = append(fx, HoldPolling{}, logf(slog.LevelInfo, "following the local player", "bus", s.Local.Bus))
+	case !want && s.Following:
+		s.Following = false
+		s.PausedSince = time.Time{}
+		fx = append(fx, ResumePolling{Seen: s.Playback}, logf(slog.LevelInfo, "following Spotify's Web API"))
+	}
+	if !s.Following {
+		return exportRemote(s, fx)
+	}
+	prev := s.Playback.Item.Key
+	s.Playback = s.Local.Status
+	if s.Pending != nil {
+		// A local player answers at once: its own word settles it.
+		s.Pending = nil
+	}
+	s, more := heard(s, now)
+	fx = append(fx, more...)
+	s, more = itemChanged(s, prev)
+	fx = append(fx, more...)
+	return exportRemote(s, fx)
+}
+
+// heard announces what the local player plays once it has played for
+// playback.Calm, as the Web API path does: skipping through tracks does
+// not leave a notification for each.
+func heard(s State, now time.Time) (State, []Effect) {
+	it := s.Playback.Item
+	if it.Kind != playback.Track && it.Kind != playback.Episode {
+		return s, nil
+	}
+	if it.Key != s.Heard.Key {
+		s.Heard = Heard{Key: it.Key, Since: now}
+	}
+	if s.Heard.Done || !s.Playback.Playing {
+		return s, nil
+	}
+	if due := s.Heard.Since.Add(playback.Calm); now.Before(due) {
+		return s, []Effect{WakeAt{due}}
+	}
+	s.Heard.Done = true
+	return announce(s, it, s.Playback)
+}
+
+// exportRemote shows remote playback to the desktop, or stops: only
+// while Spotify plays somewhere that no local player shows.
+func exportRemote(s State, fx []Effect) (State, []Effect) {
+	if remote(s) {
+		e := Export{Status: s.Playback, Controls: s.Grant.Control}
+		if s.Exported == nil || !sameExport(*s.Exported, e) {
+			s.Exported = &e
+			fx = append(fx, e)
+		}
+		return s, fx
+	}
+	if s.Exported != nil {
+		s.Exported = nil
+		fx = append(fx, Unexport{})
+	}
+	return s, fx
+}
+
+// sameExport reports whether b would show the desktop what a shows: the
+// position alone moving on is no news (players extrapolate it).
+func sameExport(a, b Export) bool {
+	x, y := a.Status, b.Status
+	return a.Controls == b.Controls && x.Playing == y.Playing && x.Device == y.Device &&
+		x.Item.Key == y.Item.Key && x.Item.Title == y.Item.Title && x.Item.Album == y.Item.Album &&
+		x.Item.Kind == y.Item.Kind && x.Item.ImageURL == y.Item.ImageURL && x.Item.Duration == y.Item.Duration
+}
+
+// remote reports whether the Web API says something plays on a device
+// (which local players never name) that no local player shows.
+func remote(s State) bool {
+	p := s.Playback
+	if !s.Connected || s.Following || p.Device == "" || p.Item.Kind == playback.Nothing {
+		return false
+	}
+	// A paused local player that the Web API took over from still shows
+	// its item on the desktop.
+	return s.Local == nil || !s.Local.Usable || s.Local.Status.Item.Key != p.Item.Key
+}
