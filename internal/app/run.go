@@ -18,6 +18,7 @@ import (
 	"github.com/spotray/spotray/internal/nowplaying"
 	"github.com/spotray/spotray/internal/playback"
 	"github.com/spotray/spotray/internal/settings"
+	"github.com/spotray/spotray/internal/spotify"
 )
 
 // exitGrace is how long the exit waits for background work (a login
@@ -27,7 +28,7 @@ const exitGrace = 3 * time.Second
 // Tray is the icon and its menu on screen (package trayicon).
 type Tray interface {
 	// Run shows first and blocks until Quit; see trayicon.Tray.Run.
-	Run(first menu.Menu, clicked func(menu.ID), opened func(), ready func())
+	Run(first menu.Menu, clicked func(menu.ID), opened, activated, ready func())
 	// Show changes what is shown; only after ready.
 	Show(menu.Menu)
 	Quit()
@@ -80,10 +81,22 @@ type Runner struct {
 	Open  func(url string) error
 	Login func(ctx context.Context, o login.Options) (*login.Result, error)
 	GOOS  string // runtime.GOOS: how menus escape labels
+	// Players takes commands for local MPRIS players (package mpris);
+	// Remote shows remote playback to the desktop as an MPRIS player. Nil
+	// where there is no session bus (then no local player is followed).
+	Players interface {
+		Command(ctx context.Context, bus, method string) error
+	}
+	Remote interface {
+		Show(Export) error
+		Hide() error
+	}
 
-	ctx    context.Context // ends when the tray exits
-	state  State           // owned by the loop goroutine once it runs
-	events chan Event
+	ctx     context.Context // ends when the tray exits
+	state   State           // owned by the loop goroutine once it runs
+	started chan struct{}   // closed once ctx and events are set
+	once    sync.Once
+	events  chan Event
 	opened chan struct{}
 	ready  chan struct{}
 	wg     sync.WaitGroup // background work the exit waits for
@@ -103,6 +116,7 @@ func (r *Runner) Run(ctx context.Context, st Startup) {
 	defer cancel()
 	r.ctx = ctx
 	r.events = make(chan Event)
+	close(r.startedCh())
 	r.opened = make(chan struct{}, 1)
 	r.ready = make(chan struct{}, 1)
 
@@ -117,7 +131,7 @@ func (r *Runner) Run(ctx context.Context, st Startup) {
 		defer close(loopDone)
 		r.loop()
 	}()
-	r.Tray.Run(first, r.clicked, r.menuOpened, func() {
+	r.Tray.Run(first, r.clicked, r.menuOpened, func() { r.post(Activated{}) }, func() {
 		if err := r.Host.KeepRegistered(r.Log); err != nil {
 			r.Log.Warn("the icon may not come back after the panel restarts", "err", err)
 		}
@@ -127,6 +141,11 @@ func (r *Runner) Run(ctx context.Context, st Startup) {
 	<-loopDone
 	r.finish()
 	r.Log.Info("tray stopped")
+}
+
+func (r *Runner) startedCh() chan struct{} {
+	r.once.Do(func() { r.started = make(chan struct{}) })
+	return r.started
 }
 
 // loop is the only goroutine that changes the state.
@@ -221,8 +240,44 @@ func (r *Runner) perform(fx []Effect) {
 		case StopWatching:
 			r.stopPolling()
 		case PollNow:
+			if p := r.poller; p != nil && f.After > 0 {
+				time.AfterFunc(f.After, p.PollNow)
+			} else if p != nil {
+				p.PollNow()
+			}
+		case HoldPolling:
 			if r.poller != nil {
-				r.poller.PollNow()
+				r.poller.Hold()
+			}
+		case ResumePolling:
+			if r.poller != nil {
+				r.poller.Resume(f.Seen)
+			}
+		case WakeAt:
+			r.wakeAt(f.At)
+		case Control:
+			r.background(func() Event { return r.control(f) })
+		case CheckSaved:
+			r.background(func() Event {
+				saved, err := account.New(r.Paths, f.Config).API.Saved(r.ctx, f.URI)
+				return SavedKnown{URI: f.URI, Saved: saved, Err: err}
+			})
+		case SetSaved:
+			r.background(func() Event {
+				err := account.New(r.Paths, f.Config).API.SetSaved(r.ctx, f.URI, f.Saved)
+				return SavedKnown{URI: f.URI, Saved: f.Saved, Set: true, Err: err}
+			})
+		case Export:
+			if r.Remote != nil {
+				if err := r.Remote.Show(f); err != nil {
+					r.Log.Warn("cannot show remote playback to the desktop", "err", err)
+				}
+			}
+		case Unexport:
+			if r.Remote != nil {
+				if err := r.Remote.Hide(); err != nil {
+					r.Log.Warn("cannot withdraw remote playback from the desktop", "err", err)
+				}
 			}
 		case StartLogin:
 			o := login.Options{Paths: r.Paths, Config: f.Config, ShowDialog: f.ShowDialog, Out: lineLog{r.Log}}
@@ -251,6 +306,39 @@ func (r *Runner) perform(fx []Effect) {
 			// The loop ends after this event; its exit removes the icon.
 		}
 	}
+}
+
+// wakeAt posts Woke at t.
+func (r *Runner) wakeAt(t time.Time) {
+	time.AfterFunc(time.Until(t), func() { r.post(Woke{}) })
+}
+
+// mprisMethods are the org.mpris.MediaPlayer2.Player methods of the
+// actions.
+var mprisMethods = [...]string{PlayPause: "PlayPause", Play: "Play", Pause: "Pause", Next: "Next", Previous: "Previous"}
+
+// webCommands are the Web API's commands of the actions (PlayPause is
+// resolved before).
+var webCommands = [...]spotify.Command{Play: spotify.Play, Pause: spotify.Pause, Next: spotify.Next, Previous: spotify.Previous}
+
+// control carries out a playback action.
+func (r *Runner) control(c Control) Event {
+	if c.Bus != "" {
+		err := errors.New("no session bus to reach the local player")
+		if r.Players != nil {
+			err = r.Players.Command(r.ctx, c.Bus, mprisMethods[c.Action])
+		}
+		return Controlled{Action: c.Action, Local: true, Err: err}
+	}
+	return Controlled{Action: c.Action, Err: account.New(r.Paths, c.Config).API.Control(r.ctx, webCommands[c.Action])}
+}
+
+// Post hands an event from outside the app (a local player watched over
+// MPRIS, the desktop's media controls, a notification's action) to the
+// loop; it blocks until the loop takes it, and drops it after exit.
+func (r *Runner) Post(e Event) {
+	<-r.startedCh()
+	r.post(e)
 }
 
 // startPoller replaces the playback poller with one for e's login.

@@ -35,10 +35,12 @@ func New() *Tray { return &Tray{quit: make(chan struct{}), ready: make(chan stru
 // click on an entry is passed to clicked and each opening of the menu to
 // opened, on goroutines of their own; clicked may block (clicks then wait
 // rather than get lost), opened should not (panels send openings in
-// bursts). ready is called once the menu exists: call Show only after that.
+// bursts). activated is told of a click on the icon itself from panels
+// that open the menu with the other button (see takeActivate). ready is
+// called once the menu exists: call Show only after that.
 // Run must be called from the main goroutine: on Windows and macOS the
 // tray's message loop has to run on the thread the program started on.
-func (t *Tray) Run(first menu.Menu, clicked func(menu.ID), opened func(), ready func()) {
+func (t *Tray) Run(first menu.Menu, clicked func(menu.ID), opened, activated, ready func()) {
 	t.mu.Lock()
 	t.shown = first
 	t.mu.Unlock()
@@ -58,6 +60,7 @@ func (t *Tray) Run(first menu.Menu, clicked func(menu.ID), opened func(), ready 
 		t.create(first, clicked)
 		go t.forwardOpened(opened)
 		close(t.ready)
+		go takeActivate(activated)
 		go ready()
 	}, func() { close(t.quit) })
 }
