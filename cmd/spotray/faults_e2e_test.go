@@ -54,7 +54,8 @@ const (
 
 // troubledMenu is playingMenu with the notice of trouble under the track.
 func troubledMenu(notice string) []string {
-	return connectedMenu("Dancing Queen — ABBA", "Arrival (disabled)", notice)
+	rows := loadedRows("Dancing Queen — ABBA", "Arrival (disabled)", "Pause", saveSong)
+	return connectedMenu(slices.Insert(rows, 3, notice)...)
 }
 
 // faultRig is a connected tray playing the fixture track, with its own
@@ -437,8 +438,7 @@ func TestTrayNoTokenLeaks(t *testing.T) {
 	p.item().WaitMenu(playingMenu...)
 
 	fake.SetCurrentlyPlaying(fakespotify.Fixture(fakespotify.FixtureEpisode))
-	episode := connectedMenu("The Giant Beastcast: Episode 0 — The Giant Beastcast")
-	p.item().WaitMenu(episode...)
+	p.item().WaitMenu(episodeMenu...)
 	p.waitNote(0, "The Giant Beastcast: Episode 0")
 
 	// A refresh in the tray: Spotify expires the access token early.
@@ -448,7 +448,7 @@ func TestTrayNoTokenLeaks(t *testing.T) {
 	// there too, a little later.
 	p.item().Open()
 	testenv.WaitFor(t, "a refresh", func() bool { return fake.Stats().Refreshes > refreshes })
-	p.item().WaitMenu(episode...)
+	p.item().WaitMenu(episodeMenu...)
 
 	p.item().Click("Copy refresh token for a script…")
 	p.consent(len(p.browsed()) + 1)
@@ -477,7 +477,7 @@ func TestTrayNoTokenLeaks(t *testing.T) {
 		f.inject()
 		p.item().Open()
 		testenv.WaitFor(t, "the fault to be met", func() bool { return len(fake.Requests(f.path)) >= before+f.times })
-		p.item().WaitMenu(episode...)
+		p.item().WaitMenu(episodeMenu...)
 	}
 
 	// The terminal commands, beside the tray, healthy and failing.

@@ -69,6 +69,7 @@ func TestTrayHostileMetadata(t *testing.T) {
 		// playing and album are the menu entries as dbusmenu carries
 		// them ("" album: no album entry).
 		playing, album string
+		unsaveable     bool // the like row is disabled (local files, unknown items)
 		// summary and body are the notification; "" summary: none.
 		summary, noteBody string
 	}{
@@ -119,9 +120,9 @@ func TestTrayHostileMetadata(t *testing.T) {
 				item["type"] = "audiobook"
 				item["chapters"] = []any{map[string]any{"name": "One", "duration_ms": -1}}
 			}),
-			// Shown, without the album line, and not announced: only
-			// tracks and episodes are.
-			playing: "Chapter One — Narrator",
+			// Shown, without an album, and not announced: only tracks
+			// and episodes are.
+			playing: "Chapter One — Narrator", unsaveable: true,
 		},
 		{
 			name:    "empty strings",
@@ -156,7 +157,7 @@ func TestTrayHostileMetadata(t *testing.T) {
 		{
 			name:    "local file",
 			body:    fakespotify.Fixture(fakespotify.FixtureLocalFile),
-			playing: "Run Boy Run — Woodkid (disabled)", album: "The Golden Age (disabled)",
+			playing: "Run Boy Run — Woodkid (disabled)", album: "The Golden Age (disabled)", unsaveable: true,
 			summary: "Run Boy Run", noteBody: "Woodkid\nThe Golden Age",
 		},
 	} {
@@ -166,11 +167,11 @@ func TestTrayHostileMetadata(t *testing.T) {
 			d := p.d
 
 			fake.SetCurrentlyPlaying(tc.body)
-			want := []string{tc.playing}
-			if tc.album != "" {
-				want = append(want, tc.album)
+			like := saveSong
+			if tc.unsaveable {
+				like = cannotSave
 			}
-			p.item().WaitMenu(connectedMenu(want...)...)
+			p.item().WaitMenu(connectedMenu(loadedRows(tc.playing, tc.album, "Pause", like)...)...)
 			checkShownSafely(t, p)
 			if tc.summary == "" {
 				// The next item is announced, and it is the first.

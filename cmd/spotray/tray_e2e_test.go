@@ -266,7 +266,28 @@ var (
 
 // connectedMenu is the connected menu with the given playback lines.
 // playingMenu is the connected menu while the track fixture plays.
-var playingMenu = connectedMenu("Dancing Queen — ABBA", "Arrival (disabled)")
+var playingMenu = connectedMenu(loadedRows("Dancing Queen — ABBA", "Arrival (disabled)", "Pause", saveSong)...)
+
+// Labels of the like row.
+const (
+	saveSong    = "Save to Liked Songs"
+	saveEpisode = "Save to Your Episodes"
+	cannotSave  = "Save to Liked Songs (disabled)" // ads, local files
+)
+
+// loadedRows are the rows of a menu with an item loaded: the item, its
+// album or show (album "" for none), where it plays (the fake's default
+// device) and the controls.
+func loadedRows(item, album, playPause, like string) []string {
+	if album == "" {
+		album = "— (disabled)"
+	}
+	return []string{item, album, "On Kitchen speaker (disabled)", playPause, "Next", "Previous", like}
+}
+
+// episodeMenu is the connected menu while the episode fixture plays.
+var episodeMenu = connectedMenu(loadedRows("The Giant Beastcast: Episode 0 — The Giant Beastcast",
+	"The Giant Beastcast (disabled)", "Pause", saveEpisode)...)
 
 // startPlaying starts a connected tray on its own desktop, with env
 // (KEY=value) added to its environment, whose Spotify (a fake with opts)
@@ -324,7 +345,7 @@ func TestTrayConnectAndFollowPlayback(t *testing.T) {
 	p.item().Click("Connect Spotify")
 	p.item().WaitMenu("Connecting… (finish in your browser) (disabled)", "---", "[x] Notifications", "[ ] Launch at login", "---", "Quit")
 	p.consent(1)
-	p.item().WaitMenu(connectedMenu("Paused: Dancing Queen — ABBA", "Arrival (disabled)")...)
+	p.item().WaitMenu(connectedMenu(loadedRows("Paused: Dancing Queen — ABBA", "Arrival (disabled)", "Play", saveSong)...)...)
 	t.Logf("click on Connect to connected menu (with the browser step): %v", time.Since(clicked))
 	connected, _ := p.waitNote(0, "Connected to Spotify")
 	if !strings.Contains(connected.Body, "Demo Listener") || connected.AppName != "spotray" {
@@ -336,7 +357,7 @@ func TestTrayConnectAndFollowPlayback(t *testing.T) {
 
 	// Resuming the item that was there at start-up announces nothing.
 	fake.SetCurrentlyPlaying(playing(t, fakespotify.FixtureTrack, true))
-	p.item().WaitMenu(connectedMenu("Dancing Queen — ABBA", "Arrival (disabled)")...)
+	p.item().WaitMenu(playingMenu...)
 	if tip := p.item().ToolTip(); tip != "Dancing Queen — ABBA\nArrival" {
 		t.Errorf("tooltip = %q", tip)
 	}
@@ -346,17 +367,17 @@ func TestTrayConnectAndFollowPlayback(t *testing.T) {
 	})
 
 	fake.SetCurrentlyPlaying(fakespotify.Fixture(fakespotify.FixtureEpisode))
-	p.item().WaitMenu(connectedMenu("The Giant Beastcast: Episode 0 — The Giant Beastcast")...)
+	p.item().WaitMenu(episodeMenu...)
 	ep, epIdx := p.waitNote(0, "The Giant Beastcast: Episode 0")
 	if ep.Body != "The Giant Beastcast" {
 		t.Errorf("episode notification body = %q", ep.Body)
 	}
 
 	fake.SetCurrentlyPlaying(fakespotify.Fixture(fakespotify.FixtureAd))
-	p.item().WaitMenu(connectedMenu("Advertisement (disabled)")...)
+	p.item().WaitMenu(connectedMenu(loadedRows("Advertisement (disabled)", "", "Pause", cannotSave)...)...)
 
 	fake.SetCurrentlyPlaying(fakespotify.Fixture(fakespotify.FixtureLocalFile))
-	p.item().WaitMenu(connectedMenu("Run Boy Run — Woodkid (disabled)", "The Golden Age (disabled)")...)
+	p.item().WaitMenu(connectedMenu(loadedRows("Run Boy Run — Woodkid (disabled)", "The Golden Age (disabled)", "Pause", cannotSave)...)...)
 	local, localIdx := p.waitNote(epIdx+1, "Run Boy Run")
 	if localIdx != epIdx+1 {
 		t.Errorf("notifications between the episode and the local file (the ad?): %s", describeNotes(d.notes.Calls()))
@@ -371,14 +392,14 @@ func TestTrayConnectAndFollowPlayback(t *testing.T) {
 	checkIcon(t, local)
 
 	fake.SetCurrentlyPlaying(playing(t, fakespotify.FixtureLocalFile, false))
-	p.item().WaitMenu(connectedMenu("Paused: Run Boy Run — Woodkid (disabled)", "The Golden Age (disabled)")...)
+	p.item().WaitMenu(connectedMenu(loadedRows("Paused: Run Boy Run — Woodkid (disabled)", "The Golden Age (disabled)", "Play", cannotSave)...)...)
 	fake.SetNothingPlaying()
 	p.item().WaitMenu(connectedMenu("Nothing playing (disabled)")...)
 	if tip := p.item().ToolTip(); tip != "Nothing playing" {
 		t.Errorf("tooltip = %q", tip)
 	}
 	fake.SetCurrentlyPlaying(playing(t, fakespotify.FixtureTrack, true))
-	p.item().WaitMenu(connectedMenu("Dancing Queen — ABBA", "Arrival (disabled)")...)
+	p.item().WaitMenu(playingMenu...)
 	again, againIdx := p.waitNote(localIdx+1, "Dancing Queen")
 	if againIdx != localIdx+1 {
 		t.Errorf("notifications for the pause or for nothing playing: %s", describeNotes(d.notes.Calls()))
@@ -413,7 +434,7 @@ func TestTrayCopyTokens(t *testing.T) {
 	h := trayHome(t, fake)
 	h.seedLogin()
 	p := startTray(t, h, d)
-	p.item().WaitMenu(connectedMenu("Paused: Dancing Queen — ABBA", "Arrival (disabled)")...)
+	p.item().WaitMenu(connectedMenu(loadedRows("Paused: Dancing Queen — ABBA", "Arrival (disabled)", "Play", saveSong)...)...)
 
 	// A separate grant for a script, through the browser: see
 	// grant_e2e_test.go for what it does to the tray's own login.
@@ -451,7 +472,7 @@ func TestTrayNotificationsCheckbox(t *testing.T) {
 	h, d := p.h, p.d
 
 	p.item().Click("Notifications")
-	off := connectedMenu("The Giant Beastcast: Episode 0 — The Giant Beastcast")
+	off := slices.Clone(episodeMenu)
 	off[len(off)-5] = "[ ] Notifications"
 	testenv.WaitFor(t, "the checkbox to clear", func() bool { return slices.Contains(p.item().Shown(), "[ ] Notifications") })
 	fake.SetCurrentlyPlaying(fakespotify.Fixture(fakespotify.FixtureEpisode))
@@ -548,7 +569,7 @@ func TestTrayIconReturnsAfterPanelRestart(t *testing.T) {
 		n, _ := p.waitNote(sent, summary)
 		d.notes.Expire(n.ID)
 	}
-	p.item().WaitMenu(connectedMenu("The Giant Beastcast: Episode 0 — The Giant Beastcast")...)
+	p.item().WaitMenu(episodeMenu...)
 }
 
 // TestTrayWithoutPanel: no panel at start is one notification and a log

@@ -29,7 +29,8 @@ type Item struct {
 	Image string
 }
 
-// SetCurrentlyPlaying makes GET /v1/me/player/currently-playing answer 200
+// SetCurrentlyPlaying makes GET /v1/me/player (with the device) and
+// /v1/me/player/currently-playing answer 200
 // with body, a currently-playing JSON document such as a Fixture. When body
 // is an episode and the request lacks additional_types=episode, item is
 // served as null, as Spotify does.

@@ -14,13 +14,21 @@ import (
 // scopes, stores it in dir (token.json) and returns what was stored.
 func Save(t testing.TB, fake *fakespotify.Server, dir string) *tokens.Token {
 	t.Helper()
-	g, err := fake.Grant(fakespotify.DefaultClientID, spotify.Scopes)
+	return SaveOld(t, fake, dir, spotify.Scopes, spotify.Scopes)
+}
+
+// SaveOld stores a login granted with scope whose token.json records
+// recorded: a login made before spotray asked for more, or kept the
+// grant's scope ("" recorded), reads as such.
+func SaveOld(t testing.TB, fake *fakespotify.Server, dir, scope, recorded string) *tokens.Token {
+	t.Helper()
+	g, err := fake.Grant(fakespotify.DefaultClientID, scope)
 	if err != nil {
 		t.Fatalf("grant a login: %v", err)
 	}
 	tok := &tokens.Token{
 		ClientID: fakespotify.DefaultClientID, AccessToken: g.AccessToken, RefreshToken: g.RefreshToken,
-		TokenType: "Bearer", Scope: g.Scope, Expiry: g.Expiry, AuthorizedAt: g.AuthorizedAt,
+		TokenType: "Bearer", Scope: recorded, Expiry: g.Expiry, AuthorizedAt: g.AuthorizedAt,
 		User: fakespotify.DefaultDisplayName,
 	}
 	if err := (&tokens.Store{Dir: dir}).Save(tok); err != nil {

@@ -1,0 +1,129 @@
+package main_test
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spotray/spotray/internal/fakespotify"
+	"github.com/spotray/spotray/internal/spotify"
+	"github.com/spotray/spotray/internal/testenv"
+	"github.com/spotray/spotray/internal/testlogin"
+)
+
+// controlsPlaylist is two tracks long enough that no poll finds them over.
+var controlsPlaylist = []fakespotify.Item{
+	{Name: "One", Artists: []string{"Ada"}, Album: "First", Duration: 10 * time.Minute},
+	{Name: "Two", Artists: []string{"Ada"}, Album: "Second", Duration: 10 * time.Minute},
+}
+
+// waitCalls waits until the fake has had exactly want as its non-GET
+// requests.
+func waitCalls(t *testing.T, fake *fakespotify.Server, want ...string) {
+	t.Helper()
+	testenv.WaitFor(t, "the requests "+strings.Join(want, ", "), func() bool { return slices.Equal(fake.Calls(), want) })
+}
+
+// Each menu item makes exactly its request to Spotify; the labels follow,
+// and Spotify's refusals are said in words.
+func TestTrayControls(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	fake := fakespotify.NewTestServer(t, fakespotify.Options{})
+	fake.SetPlaylist(controlsPlaylist)
+	h := trayHome(t, fake)
+	h.seedLogin()
+	p := startTray(t, h, d)
+	one := connectedMenu(loadedRows("One — Ada", "First (disabled)", "Pause", saveSong)...)
+	p.item().WaitMenu(one...)
+	// The library is asked once for the new track, and no command is sent.
+	testenv.WaitFor(t, "the library check", func() bool { return len(fake.Requests("/v1/me/library/contains")) == 1 })
+
+	p.item().Click("Pause")
+	waitCalls(t, fake, "PUT /v1/me/player/pause")
+	p.item().WaitMenu(connectedMenu(loadedRows("Paused: One — Ada", "First (disabled)", "Play", saveSong)...)...)
+	p.item().Click("Play")
+	waitCalls(t, fake, "PUT /v1/me/player/pause", "PUT /v1/me/player/play")
+	p.item().WaitMenu(one...)
+
+	p.item().Click("Next")
+	waitCalls(t, fake, "PUT /v1/me/player/pause", "PUT /v1/me/player/play", "POST /v1/me/player/next")
+	p.item().WaitMenu(connectedMenu(loadedRows("Two — Ada", "Second (disabled)", "Pause", saveSong)...)...)
+	p.item().Click("Previous")
+	waitCalls(t, fake, "PUT /v1/me/player/pause", "PUT /v1/me/player/play", "POST /v1/me/player/next",
+		"POST /v1/me/player/previous")
+	p.item().WaitMenu(one...)
+	if n := len(fake.Requests("/v1/me/library/contains")); n != 3 {
+		t.Errorf("%d library checks for three new items", n)
+	}
+
+	calls := fake.Calls()
+	p.item().Click(saveSong)
+	testenv.WaitFor(t, "the save request", func() bool { return len(fake.Calls()) == len(calls)+1 })
+	save := fake.Calls()[len(calls)]
+	saved, err := url.QueryUnescape(strings.TrimPrefix(save, "PUT /v1/me/library?uris="))
+	if !strings.HasPrefix(save, "PUT /v1/me/library?uris=") || err != nil || !fake.Saved(saved) {
+		t.Fatalf("save request %q (uri %q, %v)", save, saved, err)
+	}
+	p.item().WaitMenu(connectedMenu(loadedRows("One — Ada", "First (disabled)", "Pause", "Remove from Liked Songs")...)...)
+	p.item().Click("Remove from Liked Songs")
+	testenv.WaitFor(t, "the removal", func() bool { return !fake.Saved(saved) })
+	if last := fake.Calls()[len(fake.Calls())-1]; last != "DELETE /v1/me/library?uris="+url.QueryEscape(saved) {
+		t.Errorf("removal request %q", last)
+	}
+	p.item().WaitMenu(one...)
+
+	// A free account: Spotify refuses, the label comes back, the reason
+	// is said.
+	fake.SetPremium(false)
+	notes := len(d.notes.Calls())
+	p.item().Click("Pause")
+	premium, _ := p.waitNote(notes, "Could not pause")
+	if !strings.Contains(premium.Body, "Premium") {
+		t.Errorf("premium refusal says %q", premium.Body)
+	}
+	p.item().WaitMenu(one...)
+
+	// No active device.
+	fake.SetPremium(true)
+	fake.SetDevice(nil)
+	notes = len(d.notes.Calls())
+	p.item().Click("Next")
+	device, _ := p.waitNote(notes, "Could not skip to the next track")
+	if !strings.Contains(device.Body, "No device is playing") {
+		t.Errorf("no-device refusal says %q", device.Body)
+	}
+	checkNoTokensLeaked(t, p, fake)
+}
+
+// A login made before spotray asked for control keeps working for what it
+// allows; the controls offer the new consent, and one click asks for it.
+func TestTrayOldLoginOffersControls(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	fake := fakespotify.NewTestServer(t, fakespotify.Options{AutoApprove: true})
+	fake.SetPlaylist(controlsPlaylist)
+	h := trayHome(t, fake)
+	testlogin.SaveOld(t, fake, h.Paths.ConfigDir, spotify.ReadScopes, "")
+	p := startTray(t, h, d)
+	p.item().WaitMenu(connectedMenu("One — Ada", "First (disabled)", "On Kitchen speaker (disabled)",
+		"Log in again to enable controls", "Next (disabled)", "Previous (disabled)", "Save to Liked Songs (disabled)")...)
+	if n := len(fake.Requests("/v1/me/library/contains")); n != 0 {
+		t.Errorf("%d library checks without the scope", n)
+	}
+	p.item().Click("Log in again to enable controls")
+	p.consent(1)
+	auth := fake.LastAuthorize()
+	if auth.Get("show_dialog") != "true" || !strings.Contains(auth.Get("scope"), "user-modify-playback-state") {
+		t.Errorf("authorize asked %v", auth)
+	}
+	p.item().WaitMenu(connectedMenu(loadedRows("One — Ada", "First (disabled)", "Pause", saveSong)...)...)
+	if tok := h.stored(); !strings.Contains(tok.Scope, "user-library-modify") {
+		t.Errorf("token.json records scope %q", tok.Scope)
+	}
+	if len(fake.Calls()) != 0 {
+		t.Errorf("commands sent: %q", fake.Calls())
+	}
+}
