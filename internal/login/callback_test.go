@@ -327,7 +327,7 @@ func TestCallbackSuccessResult(t *testing.T) {
 	}
 	for k, want := range map[string]string{
 		"client_id": fakespotify.DefaultClientID, "response_type": "code", "redirect_uri": "http://127.0.0.1:8974/callback",
-		"scope": "user-read-currently-playing user-read-playback-state", "code_challenge_method": "S256", "state": f.state,
+		"scope": "user-read-currently-playing user-read-playback-state user-modify-playback-state user-library-read user-library-modify", "code_challenge_method": "S256", "state": f.state,
 	} {
 		if got := q.Query().Get(k); got != want {
 			t.Errorf("authorize %s = %q, want %q", k, got, want)
@@ -358,7 +358,7 @@ func TestCallbackSuccessResult(t *testing.T) {
 	tok := res.Token
 	if tok.ClientID != fakespotify.DefaultClientID || tok.User != fakespotify.DefaultDisplayName ||
 		tok.AccessToken == "" || tok.RefreshToken == "" || tok.TokenType != "Bearer" ||
-		tok.Scope != "user-read-currently-playing user-read-playback-state" ||
+		tok.Scope != "user-read-currently-playing user-read-playback-state user-modify-playback-state user-library-read user-library-modify" ||
 		tok.Expiry.IsZero() || tok.AuthorizedAt.IsZero() {
 		t.Errorf("token: client %q user %q type %q scope %q expiry %v authorized %v, tokens empty: %v %v",
 			tok.ClientID, tok.User, tok.TokenType, tok.Scope, tok.Expiry, tok.AuthorizedAt, tok.AccessToken == "", tok.RefreshToken == "")

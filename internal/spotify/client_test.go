@@ -498,3 +498,21 @@ func FuzzAnswer(f *testing.F) {
 		}
 	})
 }
+
+// What a recorded grant allows: an old login recorded nothing, a narrower
+// grant allows what it lists.
+func TestGranted(t *testing.T) {
+	for scope, want := range map[string]Grant{
+		"":                                {},
+		ReadScopes:                        {},
+		Scopes:                            {Control: true, Like: true},
+		ReadScopes + " " + ControlScope:   {Control: true},
+		ReadScopes + " user-library-read": {},
+		"user-library-modify  user-library-read\t":       {Like: true},
+		"user-modify-playback-state-extra user-read-foo": {},
+	} {
+		if got := Granted(scope); got != want {
+			t.Errorf("Granted(%q) = %+v, want %+v", scope, got, want)
+		}
+	}
+}

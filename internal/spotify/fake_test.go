@@ -150,3 +150,83 @@ func wantErr(part string) func(t *testing.T, err error) {
 		}
 	}
 }
+
+// Commands and the library against the simulated Spotify: exactly one
+// request each, Spotify's refusals as *spotify.Error with their reasons.
+func TestControlAndLibrary(t *testing.T) {
+	s, src := loggedIn(t)
+	c := &spotify.Client{BaseURL: s.URL(), Tokens: src}
+	ctx := context.Background()
+	s.SetPlaylist([]fakespotify.Item{{Name: "A", Duration: time.Hour}, {Name: "B", Duration: time.Hour}})
+	for _, cmd := range []spotify.Command{spotify.Pause, spotify.Play, spotify.Next, spotify.Previous} {
+		if err := c.Control(ctx, cmd); err != nil {
+			t.Errorf("%v: %v", cmd, err)
+		}
+	}
+	want := []string{"PUT /v1/me/player/pause", "PUT /v1/me/player/play", "POST /v1/me/player/next", "POST /v1/me/player/previous"}
+	if got := s.Calls(); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("requests %q, want %q", got, want)
+	}
+	cp, err := c.CurrentlyPlaying(ctx)
+	if err != nil || cp.Item.Name != "A" || !cp.IsPlaying || cp.Device == nil || cp.Device.Name != "Kitchen speaker" {
+		t.Errorf("after the commands: %+v, %v", cp, err)
+	}
+
+	uri := cp.Item.URI
+	if saved, err := c.Saved(ctx, uri); saved || err != nil {
+		t.Errorf("Saved before = %v, %v", saved, err)
+	}
+	if err := c.SetSaved(ctx, uri, true); err != nil || !s.Saved(uri) {
+		t.Errorf("SetSaved(true): %v, saved %v", err, s.Saved(uri))
+	}
+	if saved, err := c.Saved(ctx, uri); !saved || err != nil {
+		t.Errorf("Saved after = %v, %v", saved, err)
+	}
+	if err := c.SetSaved(ctx, uri, false); err != nil || s.Saved(uri) {
+		t.Errorf("SetSaved(false): %v, saved %v", err, s.Saved(uri))
+	}
+	if err := c.SetSaved(ctx, "spotify:local:x", true); err == nil {
+		t.Error("a local file was saved")
+	}
+
+	for _, tc := range []struct {
+		name   string
+		setup  func()
+		status int
+		reason string
+	}{
+		{"free account", func() { s.SetPremium(false) }, 403, spotify.ReasonPremiumRequired},
+		{"no device", func() { s.SetPremium(true); s.SetDevice(nil) }, 404, spotify.ReasonNoActiveDevice},
+	} {
+		tc.setup()
+		var apiErr *spotify.Error
+		err := c.Control(ctx, spotify.Next)
+		if !errors.As(err, &apiErr) || apiErr.Status != tc.status || apiErr.Reason != tc.reason {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+	}
+}
+
+// A login without the control and library scopes is refused with
+// Spotify's scope error, which ScopeMissing recognises.
+func TestControlWithoutScope(t *testing.T) {
+	s := fakespotify.NewTestServer(t, fakespotify.Options{})
+	store := &tokens.Store{Dir: t.TempDir()}
+	testlogin.SaveOld(t, s, store.Dir, spotify.ReadScopes, "")
+	cfg := config.Config{ClientID: fakespotify.DefaultClientID, AccountsURL: s.URL(), APIURL: s.URL()}
+	c := &spotify.Client{BaseURL: s.URL(), Tokens: &tokens.Source{Store: store, OAuth: cfg.OAuth2(), ClientID: fakespotify.DefaultClientID}}
+	s.SetPlaylist([]fakespotify.Item{{Name: "A"}})
+	for name, err := range map[string]error{
+		"next":  c.Control(context.Background(), spotify.Next),
+		"save":  c.SetSaved(context.Background(), "spotify:track:x", true),
+		"saved": func() error { _, err := c.Saved(context.Background(), "spotify:track:x"); return err }(),
+	} {
+		var apiErr *spotify.Error
+		if !errors.As(err, &apiErr) || !spotify.ScopeMissing(apiErr) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if len(s.Calls()) != 0 {
+		t.Errorf("refused requests recorded as made: %q", s.Calls())
+	}
+}
