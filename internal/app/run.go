@@ -97,9 +97,9 @@ type Runner struct {
 	started chan struct{}   // closed once ctx and events are set
 	once    sync.Once
 	events  chan Event
-	opened chan struct{}
-	ready  chan struct{}
-	wg     sync.WaitGroup // background work the exit waits for
+	opened  chan struct{}
+	ready   chan struct{}
+	wg      sync.WaitGroup // background work the exit waits for
 
 	poller     *playback.Poller // nil when not watching
 	stopPoller context.CancelFunc
