@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spotray/spotray/internal/desktoptest"
 	"github.com/spotray/spotray/internal/fakespotify"
 	"github.com/spotray/spotray/internal/spotify"
 	"github.com/spotray/spotray/internal/testenv"
@@ -125,5 +126,81 @@ func TestTrayOldLoginOffersControls(t *testing.T) {
 	}
 	if len(fake.Calls()) != 0 {
 		t.Errorf("commands sent: %q", fake.Calls())
+	}
+}
+
+// actionKey returns the D-Bus key of the action labelled label on c.
+func actionKey(t *testing.T, c desktoptest.NotifyCall, label string) string {
+	t.Helper()
+	for i := 0; i+1 < len(c.Actions); i += 2 {
+		if c.Actions[i+1] == label {
+			return c.Actions[i]
+		}
+	}
+	t.Fatalf("notification %q has no action %q: %q", c.Summary, label, c.Actions)
+	return ""
+}
+
+// The buttons of a track's notification act on Spotify; the notification
+// itself opens the track; a replaced notification's buttons do nothing.
+func TestTrayNotificationActions(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	fake := fakespotify.NewTestServer(t, fakespotify.Options{})
+	fake.SetPlaylist(append(slices.Clone(controlsPlaylist),
+		fakespotify.Item{Name: "Three", Artists: []string{"Ada"}, Album: "Third", Duration: 10 * time.Minute}))
+	h := trayHome(t, fake)
+	h.seedLogin()
+	p := startTray(t, h, d)
+	// What plays at start is in the menu, not announced: the first
+	// notification comes with the next track.
+	p.item().WaitMenu(connectedMenu(loadedRows("One — Ada", "First (disabled)", "Pause", saveSong)...)...)
+	p.item().Click("Next")
+	two, _ := p.waitNote(0, "Two")
+	if len(two.Actions) < 2 || two.Actions[0] != "default" || two.Actions[1] != "Open in Spotify" {
+		t.Errorf("track notification actions %q: no click to open it", two.Actions)
+	}
+	next := actionKey(t, two, "Next")
+	if err := d.notes.Invoke(two.ID, next); err != nil {
+		t.Fatal(err)
+	}
+	waitCalls(t, fake, "POST /v1/me/player/next", "POST /v1/me/player/next")
+	three, _ := p.waitNote(0, "Three")
+	if three.ReplacesID != two.ID {
+		t.Fatalf("the third track's notification replaces %d, want %d", three.ReplacesID, two.ID)
+	}
+	// A late click on the replaced one's button, which the daemon sends
+	// with the same id: nothing. The save after it shows the late click
+	// was read and dropped, as signals arrive in order.
+	if err := d.notes.Invoke(three.ID, next); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.notes.Invoke(three.ID, actionKey(t, three, "Save to Liked Songs")); err != nil {
+		t.Fatal(err)
+	}
+	testenv.WaitFor(t, "the save", func() bool { return len(fake.Calls()) == 3 })
+	if got := fake.Calls()[2]; !strings.HasPrefix(got, "PUT /v1/me/library?uris=") {
+		t.Errorf("requests %q: the late Next was sent", fake.Calls())
+	}
+	p.item().WaitMenu(connectedMenu(loadedRows("Three — Ada", "Third (disabled)", "Pause", "Remove from Liked Songs")...)...)
+
+	if err := d.notes.Invoke(three.ID, "default"); err != nil {
+		t.Fatal(err)
+	}
+	testenv.WaitFor(t, "the track to open", func() bool {
+		b := p.browsed()
+		return len(b) == 1 && strings.HasPrefix(b[0], "https://open.spotify.com/track/")
+	})
+	// Closed: its buttons are gone.
+	if err := d.notes.Expire(three.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.notes.Invoke(three.ID, actionKey(t, three, "Next")); err != nil {
+		t.Fatal(err)
+	}
+	p.item().Click("Previous")
+	testenv.WaitFor(t, "Previous", func() bool { return len(fake.Calls()) == 4 })
+	if got := fake.Calls()[3]; got != "POST /v1/me/player/previous" {
+		t.Errorf("requests %q: a closed notification's Next was sent", fake.Calls())
 	}
 }

@@ -65,6 +65,10 @@ func runTray(ctx context.Context, paths config.Paths, getenv func(string) string
 	}
 	notifier := notify.Logged(n, log)
 	defer notifier.Close()
+	var r *app.Runner
+	notifier.SetInvoked(func(inv notify.Invoked) {
+		r.Post(app.NoteAction{Tag: inv.Tag, Key: inv.Key, Closed: inv.Closed})
+	})
 	art := &artcache.Cache{Dir: filepath.Join(paths.CacheDir, "art")}
 	queue := notify.NewQueue(notifier, art, log)
 	ctx, cancel := context.WithCancel(ctx)
@@ -73,7 +77,7 @@ func runTray(ctx context.Context, paths config.Paths, getenv func(string) string
 	hooks := &hook.Runner{Log: log, Art: art, Environ: os.Environ}
 	go hooks.Run(ctx)
 
-	r := &app.Runner{
+	r = &app.Runner{
 		Paths: paths, Log: log, Tray: trayicon.New(), Host: host, Notes: queue, Hooks: hooks, Launcher: launcher,
 		Copy: clipboard.Write, Open: login.OpenBrowser, Login: login.Run, GOOS: runtime.GOOS,
 	}

@@ -207,7 +207,7 @@ func announcement(it playback.Item, tag uint64, keys []string) notify.Notificati
 	}
 	n := notify.Notification{Summary: summary, Body: strings.Join(lines, "\n"), Replace: true, ImageURL: it.ImageURL, Tag: tag}
 	if it.URL != "" {
-		n.Default = noteOpen
+		n.Default = notify.Action{Key: noteOpen, Label: "Open in Spotify"}
 	}
 	for _, k := range keys {
 		n.Actions = append(n.Actions, notify.Action{Key: k, Label: noteLabel(k, it)})

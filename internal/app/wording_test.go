@@ -92,8 +92,8 @@ func TestAnnouncementActions(t *testing.T) {
 			for _, a := range n.Actions {
 				got = append(got, a.Key+"="+a.Label)
 			}
-			if strings.Join(got, " ") != tc.want || n.Default != tc.dflt || n.Tag != 7 {
-				t.Errorf("actions %q, default %q, tag %d; want %q, %q, 7", got, n.Default, n.Tag, tc.want, tc.dflt)
+			if strings.Join(got, " ") != tc.want || n.Default.Key != tc.dflt || n.Tag != 7 {
+				t.Errorf("actions %q, default %q, tag %d; want %q, %q, 7", got, n.Default.Key, n.Tag, tc.want, tc.dflt)
 			}
 		})
 	}

@@ -100,6 +100,16 @@ func (s *NotificationServer) Expire(id uint32) error {
 	return nil
 }
 
+// Invoke emits ActionInvoked(id, key) as a daemon does when the user
+// clicks an action ("default" for the notification itself). Daemons that
+// then close the notification also emit NotificationClosed: see Expire.
+func (s *NotificationServer) Invoke(id uint32, key string) error {
+	if err := s.conn.Emit(notificationsPath, notificationsIface+".ActionInvoked", id, key); err != nil {
+		return fmt.Errorf("emit ActionInvoked: %w", err)
+	}
+	return nil
+}
+
 // Stop releases the name and closes the connection: from then on Notify
 // calls fail as they do with no daemon running.
 func (s *NotificationServer) Stop() {

@@ -31,20 +31,49 @@ type Notification struct {
 	// had Replace set, if it is still shown, so a run of track changes leaves
 	// one notification on screen.
 	Replace bool
-	// Tag, Actions, Default: see the notify branch.
-	Tag     uint64
+	// Tag is the caller's identity for this notification: Invoked events
+	// carry it back. It matters only with Actions or Default.
+	Tag uint64
+	// Actions are buttons on the notification, shown only by servers that
+	// advertise the "actions" capability (not at all on Windows and macOS).
 	Actions []Action
-	Default string
+	// Default is what clicking the notification body means; Key "" for
+	// nothing. Its Label names it where a server lists actions in a menu.
+	Default Action
 }
 
 // Action is one choice offered on a notification.
-type Action struct{ Key, Label string }
+type Action struct {
+	// Key is the caller's own, opaque name for the action.
+	Key string
+	// Label is plain text for the button, cut to a short line.
+	Label string
+}
+
+// Invoked reports that the user chose an action of a shown notification, or
+// that a notification's actions are gone.
+type Invoked struct {
+	// Tag is the Notification.Tag of the notification concerned.
+	Tag uint64
+	// Key is the chosen Action.Key; "" when Closed.
+	Key string
+	// Closed means the notification is gone (closed, expired, replaced by
+	// one with another Tag, or lost with the session bus): none of its
+	// actions can be invoked any more.
+	Closed bool
+}
 
 // Notifier delivers notifications. Implementations are safe for concurrent use.
 type Notifier interface {
 	// Notify shows n. It returns an error when no notification service
 	// answers; it does not retry.
 	Notify(n Notification) error
+	// SetInvoked sets the function told of chosen actions and closed
+	// notifications; call it once, before the first Notify. f is called
+	// in order, from the notifier's own goroutines and with the notifier
+	// locked: it must not call Notify. Where actions are not supported f
+	// is never called.
+	SetInvoked(f func(Invoked))
 	// Close releases the connection to the notification service.
 	Close() error
 }
@@ -80,6 +109,8 @@ func (l *logged) Notify(n Notification) error {
 	}
 	return err
 }
+
+func (l *logged) SetInvoked(f func(Invoked)) { l.next.SetInvoked(f) }
 
 func (l *logged) Close() error { return l.next.Close() }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/godbus/dbus/v5"
@@ -184,5 +185,106 @@ func BenchmarkNotifyWithoutDaemon(b *testing.B) {
 		if err := n.Notify(Notification{Summary: "S", Body: "B", Replace: true}); err == nil {
 			b.Fatal("Notify succeeded with no daemon")
 		}
+	}
+}
+
+// invokedLog collects what a Notifier reports through SetInvoked.
+type invokedLog struct {
+	mu  sync.Mutex
+	got []Invoked
+}
+
+func (l *invokedLog) add(inv Invoked) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.got = append(l.got, inv)
+}
+
+// wait waits for n reports and returns them all.
+func (l *invokedLog) wait(t *testing.T, n int) []Invoked {
+	t.Helper()
+	testenv.WaitFor(t, fmt.Sprintf("%d Invoked reports", n), func() bool {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		return len(l.got) >= n
+	})
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.got)
+}
+
+func TestNotifyActions(t *testing.T) {
+	n, srv, _, _ := newBusNotifier(t)
+	var log invokedLog
+	n.SetInvoked(log.add)
+	song := func(tag uint64) Notification {
+		return Notification{Summary: "Song", Replace: true, Tag: tag,
+			Actions: []Action{{"next", "Next"}, {"save", "Save to Liked Songs"}}, Default: Action{"open", "Open in Spotify"}}
+	}
+	if err := n.Notify(song(1)); err != nil {
+		t.Fatal(err)
+	}
+	first := waitCalls(t, srv, 1)[0]
+	if want := []string{"default", "Open in Spotify", "1:next", "Next", "1:save", "Save to Liked Songs"}; !slices.Equal(first.Actions, want) {
+		t.Fatalf("actions %q, want %q", first.Actions, want)
+	}
+	// The next song replaces the notification, keeping its id: the old
+	// one's actions are gone, and a late click on its button does
+	// nothing, while a click on the body counts for what it shows now.
+	if err := n.Notify(song(2)); err != nil {
+		t.Fatal(err)
+	}
+	if got := log.wait(t, 1); got[0] != (Invoked{Tag: 1, Closed: true}) {
+		t.Fatalf("after replacing: %+v", got)
+	}
+	for _, key := range []string{"1:next", "2:save"} {
+		if err := srv.Invoke(first.ID, key); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := srv.Expire(first.ID); err != nil {
+		t.Fatal(err)
+	}
+	log.wait(t, 3)
+	if err := n.Notify(song(3)); err != nil { // a fresh id: the last one was closed
+		t.Fatal(err)
+	}
+	third := waitCalls(t, srv, 3)[2]
+	if err := srv.Invoke(third.ID, "default"); err != nil {
+		t.Fatal(err)
+	}
+	got := log.wait(t, 4)
+	want := []Invoked{{Tag: 1, Closed: true}, {Tag: 2, Key: "save"}, {Tag: 2, Closed: true}, {Tag: 3, Key: "open"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("reports %+v, want %+v", got, want)
+	}
+	if third.ID == first.ID {
+		t.Errorf("a notification closed by the daemon was replaced (id %d)", first.ID)
+	}
+}
+
+func TestNotifyActionsNeedTheCapability(t *testing.T) {
+	n, srv, _, _ := newBusNotifier(t)
+	var log invokedLog
+	n.SetInvoked(log.add)
+	srv.SetCapabilities("body", "body-markup")
+	if err := n.Notify(Notification{Summary: "Song", Tag: 1, Actions: []Action{{"next", "Next"}}, Default: Action{"open", "Open"}}); err != nil {
+		t.Fatal(err)
+	}
+	c := waitCalls(t, srv, 1)[0]
+	if len(c.Actions) != 0 {
+		t.Errorf("actions %q sent to a server without the actions capability", c.Actions)
+	}
+	if err := srv.Expire(c.ID); err != nil {
+		t.Fatal(err)
+	}
+	// A second notification after the signal: any report for the first
+	// would have come before this one's round trip.
+	if err := n.Notify(Notification{Summary: "Other"}); err != nil {
+		t.Fatal(err)
+	}
+	waitCalls(t, srv, 2)
+	if got := log.wait(t, 0); len(got) != 0 {
+		t.Errorf("reports for a notification without actions: %+v", got)
 	}
 }

@@ -10,8 +10,9 @@ import (
 
 // New returns a Notifier that sends notifications as appName with appIcon
 // (the path of the app's PNG icon) whenever a notification has no icon of
-// its own. On this system notifications cannot replace each other: Replace
-// is ignored.
+// its own. On this system notifications cannot replace each other and carry
+// no actions: Replace, Tag, Actions and Default are ignored, and SetInvoked's
+// function is never called.
 func New(appName, appIcon string) (Notifier, error) {
 	abs, err := checkArgs(appName, appIcon)
 	if err != nil {
@@ -33,5 +34,7 @@ func (b *beeepNotifier) Notify(n Notification) error {
 	}
 	return nil
 }
+
+func (b *beeepNotifier) SetInvoked(func(Invoked)) {}
 
 func (b *beeepNotifier) Close() error { return nil }

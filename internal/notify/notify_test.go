@@ -17,6 +17,8 @@ func (s *scripted) Notify(Notification) error {
 	return err
 }
 
+func (s *scripted) SetInvoked(func(Invoked)) {}
+
 func (s *scripted) Close() error { return nil }
 
 func TestLoggedReportsOncePerRunOfFailures(t *testing.T) {

@@ -26,6 +26,8 @@ func (r *recorder) Notify(n Notification) error {
 	return nil
 }
 
+func (r *recorder) SetInvoked(func(Invoked)) {}
+
 func (r *recorder) Close() error { return nil }
 
 func (r *recorder) sent() []Notification {
