@@ -7,6 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
+
+	"github.com/godbus/dbus/v5"
 
 	"github.com/spotray/spotray/internal/clipboard"
 
@@ -19,7 +22,9 @@ import (
 	"github.com/spotray/spotray/internal/instance"
 	"github.com/spotray/spotray/internal/logging"
 	"github.com/spotray/spotray/internal/login"
+	"github.com/spotray/spotray/internal/mpris"
 	"github.com/spotray/spotray/internal/notify"
+	"github.com/spotray/spotray/internal/sessionbus"
 	"github.com/spotray/spotray/internal/stream"
 	"github.com/spotray/spotray/internal/trayicon"
 )
@@ -92,6 +97,35 @@ func runTray(ctx context.Context, paths config.Paths, getenv func(string) string
 		}()
 		r.Stream = srv
 	}
-	r.Run(ctx, app.Load(paths, getenv, launcher, host))
+	st := app.Load(paths, getenv, launcher, host)
+	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+		// No session bus, and no MPRIS: media players speak other protocols.
+	} else if conn, err := sessionbus.Private(); err != nil {
+		log.Warn("local media players are not followed and remote playback is not shown to the desktop", "err", err)
+	} else {
+		defer conn.Close()
+		followPlayers(ctx, r, conn, st.Config.LocalPlayers, log)
+	}
+	r.Run(ctx, st)
 	return nil
+}
+
+// followPlayers connects the app to the MPRIS players on conn: it follows
+// the local players named in names, sends them the menu's commands, and
+// exports remote playback as a player whose commands reach the app.
+func followPlayers(ctx context.Context, r *app.Runner, conn *dbus.Conn, names []string, log *slog.Logger) {
+	r.Players = mpris.Players{Conn: conn}
+	r.Remote = &mpris.Exporter{Conn: conn, OnCommand: func(method string) {
+		if a, ok := app.ActionOf(method); ok {
+			// Not on the D-Bus goroutine: the app may be waiting for
+			// this connection's reply to take the name.
+			go r.Post(app.Commanded{Action: a})
+		}
+	}}
+	go func() {
+		err := mpris.Watch(ctx, conn, names, func(p *mpris.Player) { r.Post(app.LocalChanged{Player: app.Local(p, time.Now())}) })
+		if err != nil {
+			log.Warn("local media players are no longer followed", "err", err)
+		}
+	}()
 }

@@ -140,6 +140,11 @@ func Apply(s State, e Event, now time.Time) (State, []Effect) {
 		}
 		return act(s, PlayPause)
 	case Commanded:
+		if !s.Following && !s.Grant.Control {
+			// A media key is no moment for a browser to pop up: say
+			// what would make it work.
+			return s, []Effect{Notify{reconsentNote()}}
+		}
 		return act(s, e.Action)
 	case Controlled:
 		return controlled(s, e)

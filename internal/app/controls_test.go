@@ -91,6 +91,12 @@ func TestActionRouting(t *testing.T) {
 			t.Errorf("first control row %q", m.Items[menu.PlayPause].Label)
 		}
 	})
+	t.Run("old grant, media keys: words, not a browser", func(t *testing.T) {
+		s, fx := Apply(oldScope, Commanded{Next}, now)
+		if kinds(fx) != "Notify" || s.Connecting || !strings.Contains(acts(fx)[0].(Notify).Note.Body, menu.Reconsent) {
+			t.Errorf("effects %s %+v", kinds(fx), fx)
+		}
+	})
 	t.Run("old grant with a local player: MPRIS needs no grant", func(t *testing.T) {
 		s, _ := Apply(oldScope, LocalChanged{localPlaying(song, true)}, now)
 		if _, fx := Apply(s, Clicked{menu.Next}, now); control(t, fx).Bus == "" {

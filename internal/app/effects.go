@@ -6,6 +6,7 @@ import (
 
 	"github.com/spotray/spotray/internal/config"
 	"github.com/spotray/spotray/internal/hook"
+	"github.com/spotray/spotray/internal/mpris"
 	"github.com/spotray/spotray/internal/notify"
 	"github.com/spotray/spotray/internal/playback"
 	"github.com/spotray/spotray/internal/settings"
@@ -72,11 +73,8 @@ type SetSaved struct {
 }
 
 // Export shows remote playback to the desktop as the MPRIS player
-// org.mpris.MediaPlayer2.spotray; Controls makes it controllable.
-type Export struct {
-	Status   playback.Status
-	Controls bool
-}
+// org.mpris.MediaPlayer2.spotray.
+type Export struct{ Player mpris.Remote }
 
 // Unexport removes that player, so that no desktop shows one song twice.
 type Unexport struct{}

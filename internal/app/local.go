@@ -2,8 +2,10 @@ package app
 
 import (
 	"log/slog"
+	"reflect"
 	"time"
 
+	"github.com/spotray/spotray/internal/mpris"
 	"github.com/spotray/spotray/internal/playback"
 )
 
@@ -16,6 +18,16 @@ type LocalPlayer struct {
 	// metadata yet, or controls another device (Spotify Connect leaves
 	// its metadata empty) is not, and the Web API says what plays.
 	Usable bool
+}
+
+// Local is the local player p as the app sees it at at; nil for nil (no
+// watched player on the bus).
+func Local(p *mpris.Player, at time.Time) *LocalPlayer {
+	if p == nil {
+		return nil
+	}
+	st, ok := playback.FromPlayer(*p, at)
+	return &LocalPlayer{Bus: p.Bus, Status: st, Usable: ok}
 }
 
 // PauseHold is how long a paused local player keeps the Web API quiet:
@@ -105,7 +117,7 @@ func heard(s State, now time.Time) (State, []Effect) {
 // while Spotify plays somewhere that no local player shows.
 func exportRemote(s State, fx []Effect) (State, []Effect) {
 	if remote(s) {
-		e := Export{Status: s.Playback, Controls: s.Grant.Control}
+		e := Export{remotePlayer(s.Playback)}
 		if s.Exported == nil || !sameExport(*s.Exported, e) {
 			s.Exported = &e
 			fx = append(fx, e)
@@ -119,13 +131,26 @@ func exportRemote(s State, fx []Effect) (State, []Effect) {
 	return s, fx
 }
 
+// remotePlayer is what the exported MPRIS player shows of st.
+func remotePlayer(st playback.Status) mpris.Remote {
+	it := st.Item
+	r := mpris.Remote{Identity: "Spotify on " + st.Device, Status: "Paused", Position: st.Progress,
+		Meta: mpris.Metadata{TrackID: string(mpris.TrackPath(it.Key)), Title: it.Title, Artists: it.Artists,
+			Album: it.Album, ArtURL: it.ImageURL, URL: it.URL, Length: it.Duration}}
+	if it.Kind == playback.Ad {
+		r.Meta.Title = it.String()
+	}
+	if st.Playing {
+		r.Status = "Playing"
+	}
+	return r
+}
+
 // sameExport reports whether b would show the desktop what a shows: the
 // position alone moving on is no news (players extrapolate it).
 func sameExport(a, b Export) bool {
-	x, y := a.Status, b.Status
-	return a.Controls == b.Controls && x.Playing == y.Playing && x.Device == y.Device &&
-		x.Item.Key == y.Item.Key && x.Item.Title == y.Item.Title && x.Item.Album == y.Item.Album &&
-		x.Item.Kind == y.Item.Kind && x.Item.ImageURL == y.Item.ImageURL && x.Item.Duration == y.Item.Duration
+	a.Player.Position, b.Player.Position = 0, 0
+	return reflect.DeepEqual(a, b)
 }
 
 // remote reports whether the Web API says something plays on a device

@@ -1,10 +1,12 @@
 package app
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
 	"github.com/spotray/spotray/internal/menu"
+	"github.com/spotray/spotray/internal/mpris"
 	"github.com/spotray/spotray/internal/playback"
 )
 
@@ -74,7 +76,7 @@ func TestLocalAnnouncements(t *testing.T) {
 // Remote playback is exported while no local player shows it.
 func TestExportRemote(t *testing.T) {
 	s := remoteState()
-	if s.Exported == nil || s.Exported.Status.Device != "Kitchen speaker" || !s.Exported.Controls {
+	if s.Exported == nil || s.Exported.Player.Identity != "Spotify on Kitchen speaker" {
 		t.Fatalf("exported %+v", s.Exported)
 	}
 	// Only news re-exports: the position moving on is none.
@@ -95,5 +97,47 @@ func TestExportRemote(t *testing.T) {
 	// Disconnecting removes it.
 	if _, fx := Apply(s, LoginRemoved{}, now); kinds(fx) != "StopWatching Unexport" {
 		t.Errorf("disconnect: %s", kinds(fx))
+	}
+}
+
+func TestRemotePlayer(t *testing.T) {
+	ep := playback.Item{Kind: playback.Episode, Key: "spotify:episode:9", Title: "Episode 9", Album: "The Show", Duration: time.Hour}
+	for _, tc := range []struct {
+		name string
+		st   playback.Status
+		want mpris.Remote
+	}{
+		{"playing track", playback.Status{Item: song, Playing: true, Progress: 3 * time.Second, Device: "Den"},
+			mpris.Remote{Identity: "Spotify on Den", Status: "Playing", Position: 3 * time.Second,
+				Meta: mpris.Metadata{TrackID: string(mpris.TrackPath(song.Key)), Title: song.Title, Artists: song.Artists,
+					Album: song.Album, ArtURL: song.ImageURL, URL: song.URL, Length: song.Duration}}},
+		{"paused episode, an older login", playback.Status{Item: ep, Device: "Phone"},
+			mpris.Remote{Identity: "Spotify on Phone", Status: "Paused",
+				Meta: mpris.Metadata{TrackID: "/org/spotray/track/spotify_episode_9", Title: "Episode 9", Album: "The Show", Length: time.Hour}}},
+		{"ad", playback.Status{Item: playback.Item{Kind: playback.Ad}, Playing: true, Device: "Den"},
+			mpris.Remote{Identity: "Spotify on Den", Status: "Playing",
+				Meta: mpris.Metadata{TrackID: string(mpris.NoTrack), Title: "Advertisement"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := remotePlayer(tc.st); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("remotePlayer\n%+v\nwant\n%+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestLocal(t *testing.T) {
+	if Local(nil, now) != nil {
+		t.Error("no player: not nil")
+	}
+	p := &mpris.Player{Bus: "org.mpris.MediaPlayer2.spotify.instance7", Status: "Playing",
+		Meta: mpris.Metadata{TrackID: "spotify:track:1", Title: "T", Artists: []string{"A"}, Album: "B", TrackNumber: 2}}
+	l := Local(p, now)
+	if l.Bus != p.Bus || !l.Usable || l.Status.Item.Key != "spotify:track:1" || !l.Status.Playing {
+		t.Errorf("Local = %+v", l)
+	}
+	p.Meta = mpris.Metadata{}
+	if l := Local(p, now); l.Usable || l.Bus != p.Bus {
+		t.Errorf("without metadata: %+v", l)
 	}
 }

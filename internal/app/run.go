@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/spotray/spotray/internal/hook"
 	"github.com/spotray/spotray/internal/login"
 	"github.com/spotray/spotray/internal/menu"
+	"github.com/spotray/spotray/internal/mpris"
 	"github.com/spotray/spotray/internal/notify"
 	"github.com/spotray/spotray/internal/nowplaying"
 	"github.com/spotray/spotray/internal/playback"
@@ -88,7 +90,7 @@ type Runner struct {
 		Command(ctx context.Context, bus, method string) error
 	}
 	Remote interface {
-		Show(Export) error
+		Show(mpris.Remote) error
 		Hide() error
 	}
 
@@ -269,7 +271,7 @@ func (r *Runner) perform(fx []Effect) {
 			})
 		case Export:
 			if r.Remote != nil {
-				if err := r.Remote.Show(f); err != nil {
+				if err := r.Remote.Show(f.Player); err != nil {
 					r.Log.Warn("cannot show remote playback to the desktop", "err", err)
 				}
 			}
@@ -316,6 +318,17 @@ func (r *Runner) wakeAt(t time.Time) {
 // mprisMethods are the org.mpris.MediaPlayer2.Player methods of the
 // actions.
 var mprisMethods = [...]string{PlayPause: "PlayPause", Play: "Play", Pause: "Pause", Next: "Next", Previous: "Previous"}
+
+// ActionOf is the action for a Player method the desktop called on the
+// player spotray exports. Stop is Pause: playback on another device can
+// only be paused from here, and pausing is what a Stop key means to it.
+func ActionOf(method string) (Action, bool) {
+	if method == "Stop" {
+		return Pause, true
+	}
+	i := slices.Index(mprisMethods[:], method)
+	return Action(i), i >= 0
+}
 
 // webCommands are the Web API's commands of the actions (PlayPause is
 // resolved before).

@@ -234,6 +234,13 @@ func noteLabel(key string, it playback.Item) string {
 	return key
 }
 
+// reconsentNote answers the desktop's media controls for a login made
+// before spotray asked to control playback.
+func reconsentNote() notify.Notification {
+	return notify.Notification{Summary: "Spotify cannot be controlled yet",
+		Body: "spotray's login predates playback controls. Choose \u201c" + menu.Reconsent + "\u201d in its menu."}
+}
+
 // controlFailedNote says why a playback action did not happen, and what
 // would make it work.
 func controlFailedNote(a Action, err error) notify.Notification {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
+
+	"github.com/spotray/spotray/internal/sessionbus"
 )
 
 const (
@@ -185,19 +187,9 @@ func (d *dbusNotifier) connect() error {
 	if d.conn != nil {
 		return nil
 	}
-	// NoAutoStartup: without a session bus, godbus would otherwise run
-	// dbus-launch and leave a stray bus daemon behind.
-	conn, err := dbus.SessionBusPrivateNoAutoStartup()
+	conn, err := sessionbus.Private()
 	if err != nil {
-		return fmt.Errorf("connect to session bus: %w", err)
-	}
-	if err := conn.Auth(nil); err != nil {
-		conn.Close()
-		return fmt.Errorf("authenticate to session bus: %w", err)
-	}
-	if err := conn.Hello(); err != nil {
-		conn.Close()
-		return fmt.Errorf("session bus hello: %w", err)
+		return err
 	}
 	// Only this connection hears the daemon's signals: they tell which
 	// action the user chose, and when a notification went away.

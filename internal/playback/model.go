@@ -180,9 +180,14 @@ func itemFromAPI(kind Kind, api *spotify.Item) Item {
 	it.ImageURL = largest(images)
 	it.Key = api.URI
 	if it.Key == "" {
-		it.Key = "name:" + it.Title + "\x1f" + strings.Join(it.Artists, "\x1f")
+		it.Key = nameKey(it.Title, it.Artists)
 	}
 	return it
+}
+
+// nameKey is the Key of an item without a URI.
+func nameKey(title string, artists []string) string {
+	return "name:" + title + "\x1f" + strings.Join(artists, "\x1f")
 }
 
 // largest returns the URL of the widest image; Spotify lists the largest

@@ -9,6 +9,8 @@ import (
 	"sync"
 
 	"github.com/godbus/dbus/v5"
+
+	"github.com/spotray/spotray/internal/sessionbus"
 )
 
 // The panel side of the tray protocol, and where systray exports the icon.
@@ -84,20 +86,15 @@ func (d *dbusHost) Missing() (bool, error) {
 // This listens on a connection of its own, and registers from systray's
 // connection so that the panel sees the same item either way.
 func (d *dbusHost) KeepRegistered(log *slog.Logger) error {
-	conn, err := dbus.SessionBusPrivateNoAutoStartup()
+	conn, err := sessionbus.Private()
 	if err == nil {
-		if err = conn.Auth(nil); err == nil {
-			err = conn.Hello()
-		}
-		if err == nil {
-			err = conn.AddMatchSignal(
-				dbus.WithMatchSender("org.freedesktop.DBus"),
-				dbus.WithMatchObjectPath("/org/freedesktop/DBus"),
-				dbus.WithMatchInterface("org.freedesktop.DBus"),
-				dbus.WithMatchMember("NameOwnerChanged"),
-				dbus.WithMatchArg(0, watcherName),
-			)
-		}
+		err = conn.AddMatchSignal(
+			dbus.WithMatchSender("org.freedesktop.DBus"),
+			dbus.WithMatchObjectPath("/org/freedesktop/DBus"),
+			dbus.WithMatchInterface("org.freedesktop.DBus"),
+			dbus.WithMatchMember("NameOwnerChanged"),
+			dbus.WithMatchArg(0, watcherName),
+		)
 		if err != nil {
 			conn.Close()
 		}
