@@ -64,9 +64,11 @@ func follow(s State, now time.Time) (State, []Effect) {
 	case want && !s.Following:
 		s.Following = true
 		// The item the Web API showed is not new to the user, nor is the
-		// one playing when the tray starts.
+		// one the local player plays when first heard: the tray's first
+		// poll may have beaten it by a moment, and the item playing at
+		// start is never announced.
 		seen := s.Playback.Item.Key
-		if s.Playback.At.IsZero() {
+		if s.Playback.At.IsZero() || s.Heard == (Heard{}) {
 			seen = s.Local.Status.Item.Key
 		}
 		s.Heard = Heard{Key: seen, Done: true}

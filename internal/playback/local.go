@@ -32,7 +32,7 @@ func FromPlayer(p mpris.Player, at time.Time) (s Status, ok bool) {
 	md := p.Meta
 	uri := spotifyURI(md)
 	kind, _, _ := strings.Cut(strings.TrimPrefix(uri, "spotify:"), ":")
-	if kind == "ad" || uri != "" && kind == "track" && md.Album == "" && md.TrackNumber == 0 {
+	if kind == "ad" {
 		s.Item = Item{Kind: Ad}
 		return s, true
 	}
@@ -44,7 +44,12 @@ func FromPlayer(p mpris.Player, at time.Time) (s Status, ok bool) {
 		}
 	}
 	if it.Title == "" && len(it.Artists) == 0 {
+		// Connect keeps the id of what plays elsewhere, and no more.
 		return Status{}, false
+	}
+	if kind == "track" && md.Album == "" && md.TrackNumber == 0 {
+		s.Item = Item{Kind: Ad}
+		return s, true
 	}
 	switch {
 	case kind == "episode" || uri != "" && len(it.Artists) == 0:

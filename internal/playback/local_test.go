@@ -47,6 +47,8 @@ func TestFromPlayer(t *testing.T) {
 		{"art on open.spotify.com", "Playing", with(func(m *mpris.Metadata) { m.ArtURL = "https://open.spotify.com/image/ab67616d0000b273" }), songItem, true},
 		{"art as a file", "Playing", with(func(m *mpris.Metadata) { m.ArtURL = "file:///tmp/cover.png" }), item(func(it *Item) { it.ImageURL = "" }), true},
 		{"Connect: empty title and artist", "Playing", with(func(m *mpris.Metadata) { m.Title, m.Artists = "", nil }), Item{}, false},
+		{"Connect: the id of what plays elsewhere, and nothing else", "Playing", mpris.Metadata{TrackID: "spotify:track:4uLU6hMCjMI75M1A2tKUQC",
+			Artists: []string{""}}, Item{}, false},
 		{"empty metadata at start", "Playing", mpris.Metadata{}, Item{}, false},
 		{"ad by id", "Playing", mpris.Metadata{TrackID: "spotify:ad:000000012c603a6600000020316a17a1"}, Item{Kind: Ad}, true},
 		{"ad by path", "Playing", mpris.Metadata{TrackID: "/com/spotify/ad/000000012c603a66", Title: "Spotify"}, Item{Kind: Ad}, true},
