@@ -30,11 +30,11 @@ func Local(p *mpris.Player, at time.Time) *LocalPlayer {
 	return &LocalPlayer{Bus: p.Bus, Status: st, Usable: ok}
 }
 
-// PauseHold is how long a paused local player keeps the Web API quiet:
+// pauseHold is how long a paused local player keeps the Web API quiet:
 // a pause that lasts may mean playback moved to another device, which
-// only the Web API can tell. It is the default poll pace, so the Web API
-// takes over within one poll interval.
-const PauseHold = playback.DefaultInterval
+// only the Web API can tell. It is the poll interval, so the Web API
+// takes over within one.
+func pauseHold(s State) time.Duration { return playback.ClampInterval(s.Config.PollInterval) }
 
 // localChanged takes the local player's news.
 func localChanged(s State, p *LocalPlayer, now time.Time) (State, []Effect) {
@@ -54,7 +54,7 @@ func follow(s State, now time.Time) (State, []Effect) {
 		if s.PausedSince.IsZero() {
 			s.PausedSince = now
 		}
-		if hold := s.PausedSince.Add(PauseHold); now.Before(hold) {
+		if hold := s.PausedSince.Add(pauseHold(s)); now.Before(hold) {
 			fx = append(fx, WakeAt{hold})
 		} else {
 			want = false

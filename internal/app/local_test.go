@@ -43,9 +43,9 @@ func TestFollowLocalPlayer(t *testing.T) {
 		{e: LocalChanged{localPlaying(other, true)}, acts: "WakeAt CheckSaved"},
 		{e: Woke{}, at: now.Add(playback.Calm), acts: "Notify", notes: []string{"Under Pressure"}},
 		{e: Woke{}, at: now.Add(2 * playback.Calm), acts: ""},
-		// Paused: followed for PauseHold, then the Web API takes over.
+		// Paused: followed for a poll interval, then the Web API takes over.
 		{e: LocalChanged{localPlaying(other, false)}, at: now.Add(5 * time.Second), acts: "WakeAt"},
-		{e: Woke{}, at: now.Add(5*time.Second + PauseHold), acts: "ResumePolling", check: following(false)},
+		{e: Woke{}, at: now.Add(5*time.Second + playback.DefaultInterval), acts: "ResumePolling", check: following(false)},
 		// It plays again: followed again.
 		{e: LocalChanged{localPlaying(other, true)}, at: now.Add(time.Minute), acts: "HoldPolling", check: following(true)},
 		// Spotify Connect: the client shows nothing of the remote device.
@@ -90,7 +90,7 @@ func TestExportRemote(t *testing.T) {
 	if kinds(fx) != "HoldPolling Unexport WakeAt" && kinds(fx) != "WakeAt HoldPolling Unexport" {
 		t.Errorf("effects %s", kinds(fx))
 	}
-	s3, fx = Apply(s3, Woke{}, now.Add(PauseHold))
+	s3, fx = Apply(s3, Woke{}, now.Add(playback.DefaultInterval))
 	if kinds(fx) != "ResumePolling" || s3.Exported != nil {
 		t.Errorf("after the hold: %s, exported %+v", kinds(fx), s3.Exported)
 	}
@@ -139,5 +139,29 @@ func TestLocal(t *testing.T) {
 	p.Meta = mpris.Metadata{}
 	if l := Local(p, now); l.Usable || l.Bus != p.Bus {
 		t.Errorf("without metadata: %+v", l)
+	}
+}
+
+// A pause holds the Web API back for one poll interval, as configured.
+func TestPauseHoldFollowsTheInterval(t *testing.T) {
+	for _, interval := range []time.Duration{0, 2 * time.Second, 30 * time.Second} {
+		c := cfg
+		c.PollInterval = interval
+		s, _ := Init(Startup{Config: c, Login: grantedLogin}, now)
+		s, _ = Apply(s, LocalChanged{localPlaying(song, false)}, now)
+		want := now.Add(playback.ClampInterval(interval))
+		var at time.Time
+		_, fx := Apply(s, LocalChanged{localPlaying(song, false)}, now)
+		for _, f := range fx {
+			if w, ok := f.(WakeAt); ok {
+				at = w.At
+			}
+		}
+		if !at.Equal(want) || !s.Following {
+			t.Errorf("interval %v: wakes at %v, following %v; want %v", interval, at, s.Following, want)
+		}
+		if s, fx := Apply(s, Woke{}, want); s.Following || kinds(fx) != "ResumePolling" {
+			t.Errorf("interval %v: after the hold %s, following %v", interval, kinds(fx), s.Following)
+		}
 	}
 }

@@ -66,7 +66,7 @@ type State struct {
 	// Following: Playback comes from Local, and the poller is held.
 	Following bool
 	// PausedSince is when Local was first seen paused while followed
-	// (zero: not paused). After PauseHold the Web API takes over again.
+	// (zero: not paused). After a poll interval the Web API takes over again.
 	PausedSince time.Time
 	// Heard is the local announcement in the making: an item Local plays,
 	// announced once it has played for playback.Calm.
