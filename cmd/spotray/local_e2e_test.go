@@ -99,6 +99,14 @@ func TestTrayFollowsLocalPlayer(t *testing.T) {
 		out, err := cmd.Output()
 		return err == nil && strings.TrimSpace(string(out)) == "One|Ada|Playing"
 	})
+	// Media keys and desktop widgets control the kitchen speaker through it.
+	next := exec.Command("playerctl", "--player=spotray", "next")
+	next.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+d.addr)
+	if out, err := next.CombinedOutput(); err != nil {
+		t.Fatalf("playerctl next: %v: %s", err, out)
+	}
+	waitCalls(t, fake, "POST /v1/me/player/next")
+	p.item().WaitMenu(connectedMenu(loadedRows("Two — Ada", "Second (disabled)", "Pause", saveSong)...)...)
 
 	// Local playback again: spotray's player leaves the bus, so no
 	// desktop shows the song twice.
@@ -108,7 +116,7 @@ func TestTrayFollowsLocalPlayer(t *testing.T) {
 
 	// The client quits: the Web API takes over.
 	client.Quit()
-	p.item().WaitMenu(connectedMenu(loadedRows("One — Ada", "First (disabled)", "Pause", saveSong)...)...)
+	p.item().WaitMenu(connectedMenu(loadedRows("Two — Ada", "Second (disabled)", "Pause", saveSong)...)...)
 	checkNoTokensLeaked(t, p, fake)
 }
 
