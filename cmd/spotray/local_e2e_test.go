@@ -155,6 +155,13 @@ func TestTrayFollowsMPV(t *testing.T) {
 	exited := make(chan struct{})
 	go func() { mpv.Wait(); close(exited) }()
 	t.Cleanup(func() { mpv.Process.Kill(); <-exited })
+	// mpv takes a moment to start; a tray started before would rightly
+	// ask the Web API until then.
+	conn := desktoptest.Connect(t, d.addr)
+	testenv.WaitFor(t, "mpv to play over MPRIS", func() bool {
+		v, err := conn.Object("org.mpris.MediaPlayer2.mpv", "/org/mpris/MediaPlayer2").GetProperty("org.mpris.MediaPlayer2.Player.PlaybackStatus")
+		return err == nil && v.Value() == "Playing"
+	})
 
 	p := startTray(t, h, d)
 	// Files have nothing to open in Spotify, nor to save.
