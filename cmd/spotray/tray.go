@@ -98,13 +98,15 @@ func runTray(ctx context.Context, paths config.Paths, getenv func(string) string
 		r.Stream = srv
 	}
 	st := app.Load(paths, getenv, launcher, host)
-	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
-		// No session bus, and no MPRIS: media players speak other protocols.
-	} else if conn, err := sessionbus.Private(); err != nil {
-		log.Warn("local media players are not followed and remote playback is not shown to the desktop", "err", err)
-	} else {
-		defer conn.Close()
-		followPlayers(ctx, r, conn, st.Config.LocalPlayers, log)
+	// Windows and macOS have no session bus: media players speak other
+	// protocols there.
+	if runtime.GOOS != "windows" && runtime.GOOS != "darwin" {
+		if conn, err := sessionbus.Private(); err != nil {
+			log.Warn("local media players are not followed and remote playback is not shown to the desktop", "err", err)
+		} else {
+			defer conn.Close()
+			followPlayers(ctx, r, conn, st.Config.LocalPlayers, log)
+		}
 	}
 	r.Run(ctx, st)
 	return nil

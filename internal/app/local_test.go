@@ -148,10 +148,9 @@ func TestPauseHoldFollowsTheInterval(t *testing.T) {
 		c := cfg
 		c.PollInterval = interval
 		s, _ := Init(Startup{Config: c, Login: grantedLogin}, now)
-		s, _ = Apply(s, LocalChanged{localPlaying(song, false)}, now)
+		s, fx := Apply(s, LocalChanged{localPlaying(song, false)}, now)
 		want := now.Add(playback.ClampInterval(interval))
 		var at time.Time
-		_, fx := Apply(s, LocalChanged{localPlaying(song, false)}, now)
 		for _, f := range fx {
 			if w, ok := f.(WakeAt); ok {
 				at = w.At

@@ -317,13 +317,13 @@ func (r *Runner) wakeAt(t time.Time) {
 
 // mprisMethods are the org.mpris.MediaPlayer2.Player methods of the
 // actions.
-var mprisMethods = [...]string{PlayPause: "PlayPause", Play: "Play", Pause: "Pause", Next: "Next", Previous: "Previous"}
+var mprisMethods = [...]string{PlayPause: mpris.PlayPause, Play: mpris.Play, Pause: mpris.Pause, Next: mpris.Next, Previous: mpris.Previous}
 
 // ActionOf is the action for a Player method the desktop called on the
 // player spotray exports. Stop is Pause: playback on another device can
 // only be paused from here, and pausing is what a Stop key means to it.
 func ActionOf(method string) (Action, bool) {
-	if method == "Stop" {
+	if method == mpris.Stop {
 		return Pause, true
 	}
 	i := slices.Index(mprisMethods[:], method)

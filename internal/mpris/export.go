@@ -53,8 +53,8 @@ func TrackPath(uri string) dbus.ObjectPath {
 // (a local player showing it too). The zero value is not usable: set Conn.
 type Exporter struct {
 	Conn *dbus.Conn
-	// OnCommand is told of the desktop's commands:
-	// "Play", "Pause", "PlayPause", "Next", "Previous", "Stop". It is
+	// OnCommand is told of the desktop's commands: Play, Pause,
+	// PlayPause, Stop, Next or Previous. It is
 	// called on the D-Bus dispatch goroutine and must not block.
 	OnCommand func(method string)
 
@@ -197,7 +197,7 @@ func (e *Exporter) playerMethods() map[string]any {
 }
 
 // commands are the methods that reach OnCommand.
-var commands = []string{"Play", "Pause", "PlayPause", "Stop", "Next", "Previous"}
+var commands = []string{Play, Pause, PlayPause, Stop, Next, Previous}
 
 var playerIntrospection = func() []introspect.Method {
 	var ms []introspect.Method

@@ -26,6 +26,17 @@ const (
 	PlayerInterface = "org.mpris.MediaPlayer2.Player"
 )
 
+// The Player methods that control playback, as Players.Command sends them
+// and Exporter.OnCommand receives them.
+const (
+	PlayPause = "PlayPause"
+	Play      = "Play"
+	Pause     = "Pause"
+	Stop      = "Stop"
+	Next      = "Next"
+	Previous  = "Previous"
+)
+
 // Player is what one player says of itself.
 type Player struct {
 	Bus    string // its bus name, e.g. org.mpris.MediaPlayer2.spotify

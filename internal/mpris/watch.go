@@ -198,19 +198,17 @@ func (w *watcher) report(last *Player, first bool, changed func(*Player)) *Playe
 		all = append(all, *p)
 	}
 	now := Choose(all, w.names)
-	if !first && same(last, now) {
+	if !first && reflect.DeepEqual(last, now) {
 		return last
 	}
 	changed(now)
 	return now
 }
 
-func same(a, b *Player) bool { return reflect.DeepEqual(a, b) }
-
 // Players sends commands to the players on Conn.
 type Players struct{ Conn *dbus.Conn }
 
-// Command calls method (PlayPause, Play, Pause, Next, Previous) of the
+// Command calls method (PlayPause, Play, Pause, Stop, Next, Previous) of the
 // player with bus name bus.
 func (p Players) Command(ctx context.Context, bus, method string) error {
 	if err := p.Conn.Object(bus, ObjectPath).CallWithContext(ctx, PlayerInterface+"."+method, 0).Err; err != nil {
