@@ -450,8 +450,10 @@ func TestTrayNoTokenLeaks(t *testing.T) {
 	testenv.WaitFor(t, "a refresh", func() bool { return fake.Stats().Refreshes > refreshes })
 	p.item().WaitMenu(episodeMenu...)
 
+	// Counted before the click: the browser may open before Click returns.
+	opened := len(p.browsed())
 	p.item().Click("Copy refresh token for a script…")
-	p.consent(len(p.browsed()) + 1)
+	p.consent(opened + 1)
 	p.waitNote(0, "Refresh token for a script copied")
 	p.item().Click("Copy access token")
 	p.waitNote(0, "Access token copied")
