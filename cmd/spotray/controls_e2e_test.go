@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/godbus/dbus/v5"
+
 	"github.com/spotray/spotray/internal/desktoptest"
 	"github.com/spotray/spotray/internal/fakespotify"
 	"github.com/spotray/spotray/internal/spotify"
@@ -202,5 +204,61 @@ func TestTrayNotificationActions(t *testing.T) {
 	testenv.WaitFor(t, "Previous", func() bool { return len(fake.Calls()) == 4 })
 	if got := fake.Calls()[3]; got != "POST /v1/me/player/previous" {
 		t.Errorf("requests %q: a closed notification's Next was sent", fake.Calls())
+	}
+}
+
+// An open menu holds still: a track change while a panel shows it reaches
+// the panel only once the menu closes, in one ItemsPropertiesUpdated, and a
+// click in it acts on the track it showed.
+func TestTrayMenuHoldsStill(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	menuTraffic := desktoptest.WatchMessages(t, d.addr, "interface='com.canonical.dbusmenu'")
+	fake := fakespotify.NewTestServer(t, fakespotify.Options{})
+	fake.SetPlaylist(controlsPlaylist)
+	h := trayHome(t, fake)
+	h.seedLogin()
+	p := startTray(t, h, d)
+	one := connectedMenu(loadedRows("One — Ada", "First (disabled)", "Pause", saveSong)...)
+	p.item().WaitMenu(one...)
+
+	// Another device skips; the opening's poll finds the next track.
+	fake.Skip()
+	p.item().Open()
+	p.waitNote(0, "Two") // the app knows
+	if got := p.item().Shown(); !slices.Equal(got, one) {
+		t.Errorf("the open menu changed to\n  %q", got)
+	}
+	p.item().Click(saveSong)
+	testenv.WaitFor(t, "the save", func() bool { return len(fake.Calls()) == 1 })
+	p.item().Close()
+	// Two is not saved: the click saved One, which the menu showed.
+	p.item().WaitMenu(connectedMenu(loadedRows("Two — Ada", "Second (disabled)", "Pause", saveSong)...)...)
+	p.item().Click("Previous")
+	p.item().WaitMenu(connectedMenu(loadedRows("One — Ada", "First (disabled)", "Pause", "Remove from Liked Songs")...)...)
+
+	// On the bus, in order: one LayoutUpdated for the whole run (the
+	// export's, at start), and nothing sent to panels between the
+	// opening and the closing.
+	var layouts, between int
+	open := false
+	for _, msg := range menuTraffic.All() {
+		member := desktoptest.Member(msg)
+		switch {
+		case msg.Type == dbus.TypeMethodCall && member == "com.canonical.dbusmenu.Event":
+			switch msg.Body[1] {
+			case "opened":
+				open = true
+			case "closed":
+				open = false
+			}
+		case msg.Type == dbus.TypeSignal && member == "com.canonical.dbusmenu.LayoutUpdated":
+			layouts++
+		case msg.Type == dbus.TypeSignal && open:
+			between++
+		}
+	}
+	if layouts != 1 || between != 0 {
+		t.Errorf("%d LayoutUpdated signals, want 1; %d signals while the menu was open, want 0", layouts, between)
 	}
 }

@@ -95,7 +95,7 @@ func TestTrayReadOnlyConfig(t *testing.T) {
 	fake.ExpireAccessTokens() // the next poll meets a 401 and must refresh
 	const notice = "Read-only file system: make it writable (disabled)"
 	testenv.WaitFor(t, "the menu to name the read-only directory", func() bool {
-		p.item().Open()
+		p.item().Glance()
 		return slices.Contains(p.item().Shown(), notice)
 	})
 	where := "spotray cannot write to /"

@@ -290,7 +290,7 @@ func TestTrayRateLimited(t *testing.T) {
 	testenv.WaitFor(t, "the track back after two 429s", func() bool {
 		r.alive()
 		if time.Since(opened) > 500*time.Millisecond {
-			r.item().Open()
+			r.item().Glance()
 			opened = time.Now()
 		}
 		tip := r.item().ToolTip()
@@ -446,7 +446,7 @@ func TestTrayNoTokenLeaks(t *testing.T) {
 	fake.ExpireAccessTokens()
 	// Opening the menu polls now; the tray's own schedule would get
 	// there too, a little later.
-	p.item().Open()
+	p.item().Glance()
 	testenv.WaitFor(t, "a refresh", func() bool { return fake.Stats().Refreshes > refreshes })
 	p.item().WaitMenu(episodeMenu...)
 
@@ -477,7 +477,7 @@ func TestTrayNoTokenLeaks(t *testing.T) {
 	} {
 		before := len(fake.Requests(f.path))
 		f.inject()
-		p.item().Open()
+		p.item().Glance()
 		testenv.WaitFor(t, "the fault to be met", func() bool { return len(fake.Requests(f.path)) >= before+f.times })
 		p.item().WaitMenu(episodeMenu...)
 	}
@@ -516,7 +516,7 @@ func TestTrayNoTokenLeaks(t *testing.T) {
 	fake.SetTokenFault(fakespotify.Fault{Kind: fakespotify.FaultInvalidGrant})
 	fake.ExpireAccessTokens()
 	expireStored(t, h)
-	p.item().Open()
+	p.item().Glance()
 	testenv.WaitFor(t, "the login to end", func() bool {
 		return slices.ContainsFunc(d.notes.Calls(), func(n desktoptest.NotifyCall) bool {
 			return n.Summary == "Spotify ended spotray's login"

@@ -85,7 +85,7 @@ func TestTrayScriptGrantOnWayland(t *testing.T) {
 		was := h.stored().RefreshToken
 		fake.ExpireAccessTokens()
 		testenv.WaitFor(t, "the tray to refresh and save the rotated token", func() bool {
-			p.item().Open()
+			p.item().Glance()
 			return h.stored().RefreshToken != was
 		})
 		p.item().WaitMenu(playingMenu...)

@@ -95,7 +95,7 @@ func Init(st Startup, now time.Time) (State, []Effect) {
 func Apply(s State, e Event, now time.Time) (State, []Effect) {
 	switch e := e.(type) {
 	case Clicked:
-		return applyClick(s, e.Item)
+		return applyClick(s, e.Item, e.Shown)
 	case MenuOpened:
 		// Whoever opens the menu wants to see what plays now, not what
 		// played at the last poll (up to a minute ago when idle).
@@ -136,7 +136,7 @@ func Apply(s State, e Event, now time.Time) (State, []Effect) {
 		// is expected to play or pause, as media widgets do. Without a
 		// login it does what the menu's first entry does.
 		if !s.Connected {
-			return applyClick(s, menu.Connect)
+			return applyClick(s, menu.Connect, menu.Target{})
 		}
 		return act(s, PlayPause)
 	case Commanded:
@@ -156,7 +156,9 @@ func Apply(s State, e Event, now time.Time) (State, []Effect) {
 	return s, nil
 }
 
-func applyClick(s State, id menu.ID) (State, []Effect) {
+// applyClick takes a click on entry id of a menu that showed shown: the
+// entries about the current item act on the one the user saw.
+func applyClick(s State, id menu.ID, shown menu.Target) (State, []Effect) {
 	fx := []Effect{logf(slog.LevelDebug, "menu click", "entry", int(id))}
 	switch id {
 	case menu.Connect:
@@ -169,7 +171,12 @@ func applyClick(s State, id menu.ID) (State, []Effect) {
 		fx = append(fx, logf(slog.LevelInfo, "login started", "show_dialog", s.LoginFailed),
 			StartLogin{Config: s.Config, ShowDialog: s.LoginFailed})
 	case menu.PlayPause:
-		s, more := act(s, PlayPause)
+		// What the label said, even if playback turned meanwhile.
+		a := Play
+		if shown.Playing {
+			a = Pause
+		}
+		s, more := act(s, a)
 		return s, append(fx, more...)
 	case menu.Next:
 		s, more := act(s, Next)
@@ -178,17 +185,16 @@ func applyClick(s State, id menu.ID) (State, []Effect) {
 		s, more := act(s, Previous)
 		return s, append(fx, more...)
 	case menu.Like:
-		it := s.Playback.Item
-		if !menu.Likeable(it) {
+		if shown.Key == "" {
 			break
 		}
-		s, more := like(s, it.Key, !(s.Saved.URI == it.Key && s.Saved.Saved))
+		s, more := like(s, shown.Key, !shown.Saved)
 		return s, append(fx, more...)
 	case menu.Playing:
 		// Opens the item in Spotify (the web player or the app, as the
 		// browser decides).
-		if s.Connected && s.Playback.Item.URL != "" {
-			fx = append(fx, OpenURL{s.Playback.Item.URL})
+		if s.Connected && shown.URL != "" {
+			fx = append(fx, OpenURL{shown.URL})
 		}
 	case menu.CopyScriptToken:
 		if s.Connected && !s.Granting && !s.Connecting {

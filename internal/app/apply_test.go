@@ -114,6 +114,16 @@ type step struct {
 	check func(t *testing.T, s State, fx []Effect)
 }
 
+// asShown completes a click as the tray reports it: on the menu it shows
+// for s, unless the click names a menu of its own.
+func asShown(s State, e Event, at time.Time) Event {
+	if c, ok := e.(Clicked); ok && c.Shown == (menu.Target{}) {
+		c.Shown = s.Menu(at, "linux").Target
+		return c
+	}
+	return e
+}
+
 func run(t *testing.T, s State, steps []step) {
 	t.Helper()
 	for i, st := range steps {
@@ -122,7 +132,7 @@ func run(t *testing.T, s State, steps []step) {
 			at = now
 		}
 		var fx []Effect
-		s, fx = Apply(s, st.e, at)
+		s, fx = Apply(s, asShown(s, st.e, at), at)
 		if got := kinds(fx); got != st.acts {
 			t.Errorf("step %d (%T): effects %q, want %q", i, st.e, got, st.acts)
 		}
@@ -248,7 +258,7 @@ func TestLogin(t *testing.T) {
 	notConnected, _ := Init(Startup{Config: config.Config{RedirectURI: config.DefaultRedirectURI}, LoginErr: tokens.ErrNotLoggedIn}, now)
 	t.Run("connect", func(t *testing.T) {
 		run(t, notConnected, []step{
-			{e: Clicked{menu.Connect}, acts: "StartLogin", check: func(t *testing.T, s State, fx []Effect) {
+			{e: Clicked{Item: menu.Connect}, acts: "StartLogin", check: func(t *testing.T, s State, fx []Effect) {
 				if !s.Connecting || acts(fx)[0].(StartLogin).ShowDialog {
 					t.Errorf("state %+v, effects %+v", s, fx)
 				}
@@ -256,7 +266,7 @@ func TestLogin(t *testing.T) {
 					t.Errorf("Connect entry %+v while connecting", l)
 				}
 			}},
-			{e: Clicked{menu.Connect}}, // a second click while the browser is open starts nothing
+			{e: Clicked{Item: menu.Connect}}, // a second click while the browser is open starts nothing
 			{e: success, acts: "Notify StartWatching", notes: []string{"Connected to Spotify"},
 				check: func(t *testing.T, s State, fx []Effect) {
 					if !s.Connected || s.Connecting || !reflect.DeepEqual(s.Config, cfg) || s.Watch != 1 {
@@ -270,14 +280,14 @@ func TestLogin(t *testing.T) {
 	})
 	t.Run("declined, then again with the consent page", func(t *testing.T) {
 		run(t, notConnected, []step{
-			{e: Clicked{menu.Connect}, acts: "StartLogin"},
+			{e: Clicked{Item: menu.Connect}, acts: "StartLogin"},
 			{e: LoginFinished{Err: declined}, notes: []string{"Spotify login failed"}, acts: "Notify",
 				check: func(t *testing.T, s State, fx []Effect) {
 					if s.Connecting || !s.LoginFailed || s.View(now).Problem != "Not connected: access declined on Spotify's page" {
 						t.Errorf("state %+v", s)
 					}
 				}},
-			{e: Clicked{menu.Connect}, acts: "StartLogin", check: func(t *testing.T, s State, fx []Effect) {
+			{e: Clicked{Item: menu.Connect}, acts: "StartLogin", check: func(t *testing.T, s State, fx []Effect) {
 				if !acts(fx)[0].(StartLogin).ShowDialog || s.LoginProblem != "" {
 					t.Errorf("retry %+v, problem %q", fx, s.LoginProblem)
 				}
@@ -362,16 +372,16 @@ func TestPlaybackAndTrouble(t *testing.T) {
 				t.Error("a stale poller's update was taken")
 			}
 		}},
-		{e: Clicked{menu.Notifications}, acts: "SaveSettings", check: func(t *testing.T, s State, fx []Effect) {
+		{e: Clicked{Item: menu.Notifications}, acts: "SaveSettings", check: func(t *testing.T, s State, fx []Effect) {
 			if s.Settings.NotificationsOn() || acts(fx)[0].(SaveSettings).Settings.NotificationsOn() {
 				t.Error("Notifications still on")
 			}
 		}},
 		// With notifications off a new track shows in the menu only.
 		{e: upd(playback.Update{Status: st, Announce: &song})},
-		{e: Clicked{menu.Notifications}, acts: "SaveSettings"},
+		{e: Clicked{Item: menu.Notifications}, acts: "SaveSettings"},
 		{e: MenuOpened{}, acts: "PollNow"},
-		{e: Clicked{menu.Playing}, acts: "OpenURL", check: func(t *testing.T, s State, fx []Effect) {
+		{e: Clicked{Item: menu.Playing}, acts: "OpenURL", check: func(t *testing.T, s State, fx []Effect) {
 			if acts(fx)[0].(OpenURL).URL != song.URL {
 				t.Errorf("opens %+v", fx)
 			}
@@ -437,7 +447,7 @@ func TestLoginGone(t *testing.T) {
 				t.Errorf("the end handled twice: %q", kinds(fx))
 			}
 			// Connecting again clears the end.
-			s, _ = Apply(s, Clicked{menu.Connect}, now)
+			s, _ = Apply(s, Clicked{Item: menu.Connect}, now)
 			s, _ = Apply(s, LoginFinished{Result: &login.Result{Token: login3m, Config: cfg}}, now)
 			if s.LoginEnded || !s.Connected {
 				t.Errorf("after a new login: %+v", s)
@@ -470,35 +480,35 @@ func TestCopy(t *testing.T) {
 	const waiting = "Refresh token for a script: finish in your browser"
 	run(t, connectedState(), []step{
 		// A new grant in the browser, never the tray's own token.
-		{e: Clicked{menu.CopyScriptToken}, acts: "Copy", check: func(t *testing.T, s State, fx []Effect) {
+		{e: Clicked{Item: menu.CopyScriptToken}, acts: "Copy", check: func(t *testing.T, s State, fx []Effect) {
 			if c := acts(fx)[0].(Copy); c.What != ScriptToken || !reflect.DeepEqual(c.Config, cfg) {
 				t.Errorf("copy %+v", c)
 			}
 			entry(waiting, false)(t, s, fx)
 		}},
 		// One browser login at a time: both need the callback port.
-		{e: Clicked{menu.CopyScriptToken}},
-		{e: Clicked{menu.Connect}},
+		{e: Clicked{Item: menu.CopyScriptToken}},
+		{e: Clicked{Item: menu.Connect}},
 		{e: Copied{What: ScriptToken, ClientID: cfg.ClientID, LoginEndsAt: ends}, acts: "Notify",
 			notes: []string{"Refresh token for a script copied"}, check: func(t *testing.T, s State, fx []Effect) {
 				body(cfg.ClientID, "3 February 2027", "client_id in the form and no secret",
 					"save the new refresh token of every answer", "website", "client secret")(t, s, fx)
 				entry("Copy refresh token for a script…", true)(t, s, fx)
 			}},
-		{e: Clicked{menu.CopyScriptToken}, acts: "Copy"},
+		{e: Clicked{Item: menu.CopyScriptToken}, acts: "Copy"},
 		{e: Copied{What: ScriptToken, ClientID: cfg.ClientID, WithSecret: true, LoginEndsAt: ends}, acts: "Notify",
 			notes: []string{"Refresh token for a script copied"}, check: body("HTTP Basic", "3 February 2027")},
-		{e: Clicked{menu.CopyAccessToken}, acts: "Copy"},
+		{e: Clicked{Item: menu.CopyAccessToken}, acts: "Copy"},
 		{e: Copied{What: AccessToken, ValidUntil: now.Add(59 * time.Minute)}, acts: "Notify", notes: []string{"Access token copied"},
 			check: body("14:59 (59 minutes)")},
-		{e: Clicked{menu.CopyScriptToken}, acts: "Copy"},
+		{e: Clicked{Item: menu.CopyScriptToken}, acts: "Copy"},
 		{e: Copied{What: ScriptToken, Err: errors.New("no clipboard tool found: install xclip")}, acts: "Notify",
 			notes: []string{"Could not copy the refresh token for a script"}, check: func(t *testing.T, s State, fx []Effect) {
 				if !s.Connected || s.Granting || !strings.Contains(notesIn(fx)[0].Body, "install xclip") {
 					t.Error("a clipboard failure should say what to install and keep the login")
 				}
 			}},
-		{e: Clicked{menu.CopyScriptToken}, acts: "Copy"},
+		{e: Clicked{Item: menu.CopyScriptToken}, acts: "Copy"},
 		{e: Copied{What: ScriptToken, Err: fmt.Errorf("login: %w", login.ErrDeclined)}, acts: "Notify",
 			notes: []string{"Could not copy the refresh token for a script"}, check: entry("Copy refresh token for a script…", true)},
 		{e: Copied{What: AccessToken, Err: errors.New("refresh access token: dial tcp: connection refused")}, acts: "Notify",
@@ -507,16 +517,16 @@ func TestCopy(t *testing.T) {
 	// While the tray's own login runs, no grant starts.
 	s := connectedState()
 	s.Connecting = true
-	run(t, s, []step{{e: Clicked{menu.CopyScriptToken}}})
+	run(t, s, []step{{e: Clicked{Item: menu.CopyScriptToken}}})
 	// Nothing to copy without a login.
 	s, _ = Init(Startup{Config: cfg, LoginErr: tokens.ErrNotLoggedIn}, now)
-	run(t, s, []step{{e: Clicked{menu.CopyScriptToken}}, {e: Clicked{menu.CopyAccessToken}}, {e: Clicked{menu.Disconnect}},
-		{e: Clicked{menu.Playing}}, {e: MenuOpened{}}})
+	run(t, s, []step{{e: Clicked{Item: menu.CopyScriptToken}}, {e: Clicked{Item: menu.CopyAccessToken}}, {e: Clicked{Item: menu.Disconnect}},
+		{e: Clicked{Item: menu.Playing}}, {e: MenuOpened{}}})
 }
 
 func TestDisconnectAndToggles(t *testing.T) {
 	run(t, playingState(), []step{
-		{e: Clicked{menu.Disconnect}, acts: "RemoveLogin"},
+		{e: Clicked{Item: menu.Disconnect}, acts: "RemoveLogin"},
 		{e: LoginRemoved{Err: errors.New("remove token: read-only file system")}, acts: "Notify", notes: []string{"Could not disconnect"},
 			check: func(t *testing.T, s State, fx []Effect) {
 				if !s.Connected {
@@ -528,7 +538,7 @@ func TestDisconnectAndToggles(t *testing.T) {
 				t.Errorf("state %+v", s)
 			}
 		}},
-		{e: Clicked{menu.Autostart}, acts: "SetAutostart", check: func(t *testing.T, s State, fx []Effect) {
+		{e: Clicked{Item: menu.Autostart}, acts: "SetAutostart", check: func(t *testing.T, s State, fx []Effect) {
 			if a := acts(fx)[0].(SetAutostart); !a.On || a.Was {
 				t.Errorf("autostart %+v", a)
 			}
@@ -538,14 +548,14 @@ func TestDisconnectAndToggles(t *testing.T) {
 				t.Error("not on")
 			}
 		}},
-		{e: Clicked{menu.Autostart}, acts: "SetAutostart"},
+		{e: Clicked{Item: menu.Autostart}, acts: "SetAutostart"},
 		{e: AutostartChanged{On: true, Err: errors.New("remove autostart entry: permission denied")}, acts: "Notify",
 			notes: []string{"Could not change Launch at login"}, check: func(t *testing.T, s State, fx []Effect) {
 				if !s.Autostart {
 					t.Error("the checkbox does not show what is on disk")
 				}
 			}},
-		{e: Clicked{menu.Quit}, acts: "Quit", check: func(t *testing.T, s State, fx []Effect) {
+		{e: Clicked{Item: menu.Quit}, acts: "Quit", check: func(t *testing.T, s State, fx []Effect) {
 			if !s.Quitting {
 				t.Error("not quitting")
 			}
@@ -677,7 +687,7 @@ func TestOnChangeHook(t *testing.T) {
 	run(t, hooked, []step{
 		{e: announce, acts: "Notify RunHook", notes: []string{"Mr. Brightside"}, check: checkJob},
 		{e: Polled{Watch: w, Update: playback.Update{Status: paused}}}, // no announcement: no run
-		{e: Clicked{menu.Notifications}, acts: "SaveSettings"},
+		{e: Clicked{Item: menu.Notifications}, acts: "SaveSettings"},
 		{e: announce, acts: "RunHook", check: checkJob},
 	})
 	run(t, connectedState(), []step{{e: announce, acts: "Notify", notes: []string{"Mr. Brightside"}}})

@@ -116,8 +116,8 @@ func controlled(s State, e Controlled) (State, []Effect) {
 	return exportRemote(s, fx)
 }
 
-// like saves the current item to the library, or removes it, showing the
-// new label at once.
+// like saves the item uri to the library, or removes it, showing the new
+// label at once when it is the current item.
 func like(s State, uri string, saved bool) (State, []Effect) {
 	if !s.Connected || uri == "" {
 		return s, nil
@@ -125,7 +125,11 @@ func like(s State, uri string, saved bool) (State, []Effect) {
 	if !s.Grant.Like {
 		return reconsent(s)
 	}
-	s.Saved = Saved{URI: uri, Saved: saved, Known: true}
+	// The menu may have shown an item that has passed since: Saved is
+	// about the current one.
+	if uri == s.Playback.Item.Key {
+		s.Saved = Saved{URI: uri, Saved: saved, Known: true}
+	}
 	return s, []Effect{logf(slog.LevelInfo, "library change", "saved", saved), SetSaved{URI: uri, Saved: saved, Config: s.Config}}
 }
 

@@ -63,17 +63,17 @@ func TestActionRouting(t *testing.T) {
 		action Action
 		bus    string
 	}{
-		{"menu pause, remote", remoteState(), Clicked{menu.PlayPause}, "Control Export", Pause, ""},
-		{"menu next, remote", remoteState(), Clicked{menu.Next}, "Control", Next, ""},
-		{"menu previous, remote", remoteState(), Clicked{menu.Previous}, "Control", Previous, ""},
+		{"menu pause, remote", remoteState(), Clicked{Item: menu.PlayPause}, "Control Export", Pause, ""},
+		{"menu next, remote", remoteState(), Clicked{Item: menu.Next}, "Control", Next, ""},
+		{"menu previous, remote", remoteState(), Clicked{Item: menu.Previous}, "Control", Previous, ""},
 		{"media keys play/pause, remote", remoteState(), Commanded{PlayPause}, "Control Export", Pause, ""},
 		{"icon click, remote", remoteState(), Activated{}, "Control Export", Pause, ""},
-		{"menu pause, local", localState(), Clicked{menu.PlayPause}, "Control", Pause, "org.mpris.MediaPlayer2.spotify"},
-		{"menu next, local", localState(), Clicked{menu.Next}, "Control", Next, "org.mpris.MediaPlayer2.spotify"},
-		{"menu previous, local", localState(), Clicked{menu.Previous}, "Control", Previous, "org.mpris.MediaPlayer2.spotify"},
+		{"menu pause, local", localState(), Clicked{Item: menu.PlayPause}, "Control", Pause, "org.mpris.MediaPlayer2.spotify"},
+		{"menu next, local", localState(), Clicked{Item: menu.Next}, "Control", Next, "org.mpris.MediaPlayer2.spotify"},
+		{"menu previous, local", localState(), Clicked{Item: menu.Previous}, "Control", Previous, "org.mpris.MediaPlayer2.spotify"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, fx := Apply(tc.s, tc.e, now)
+			_, fx := Apply(tc.s, asShown(tc.s, tc.e, now), now)
 			if got := kinds(fx); got != tc.acts {
 				t.Fatalf("effects %q, want %q", got, tc.acts)
 			}
@@ -83,7 +83,7 @@ func TestActionRouting(t *testing.T) {
 		})
 	}
 	t.Run("old grant: a new login with the consent page", func(t *testing.T) {
-		s, fx := Apply(oldScope, Clicked{menu.PlayPause}, now)
+		s, fx := Apply(oldScope, Clicked{Item: menu.PlayPause}, now)
 		if kinds(fx) != "StartLogin" || !acts(fx)[0].(StartLogin).ShowDialog || !s.Connecting {
 			t.Errorf("effects %s, connecting %v", kinds(fx), s.Connecting)
 		}
@@ -99,7 +99,7 @@ func TestActionRouting(t *testing.T) {
 	})
 	t.Run("old grant with a local player: MPRIS needs no grant", func(t *testing.T) {
 		s, _ := Apply(oldScope, LocalChanged{localPlaying(song, true)}, now)
-		if _, fx := Apply(s, Clicked{menu.Next}, now); control(t, fx).Bus == "" {
+		if _, fx := Apply(s, Clicked{Item: menu.Next}, now); control(t, fx).Bus == "" {
 			t.Errorf("went to the Web API: %+v", fx)
 		}
 		m := s.Menu(now, "linux")
@@ -109,7 +109,7 @@ func TestActionRouting(t *testing.T) {
 	})
 	t.Run("nothing loaded: nothing to do", func(t *testing.T) {
 		s, _ := Init(Startup{Config: cfg, Login: grantedLogin}, now)
-		if _, fx := Apply(s, Clicked{menu.Next}, now); len(acts(fx)) != 0 {
+		if _, fx := Apply(s, Clicked{Item: menu.Next}, now); len(acts(fx)) != 0 {
 			t.Errorf("effects %s", kinds(fx))
 		}
 	})
@@ -138,7 +138,7 @@ func TestOptimisticFlip(t *testing.T) {
 	w := s.Watch
 	stale := Polled{Watch: w, Update: playback.Update{Status: playback.Status{Item: song, Playing: true, At: now, Device: "Kitchen speaker"}}}
 	run(t, s, []step{
-		{e: Clicked{menu.PlayPause}, acts: "Control Export", check: label("Play")},
+		{e: Clicked{Item: menu.PlayPause}, acts: "Control Export", check: label("Play")},
 		// A poll that left before the command keeps the new label.
 		{e: stale, check: label("Play")},
 		{e: Controlled{Action: Pause}, acts: "PollNow", check: func(t *testing.T, s State, fx []Effect) {
@@ -148,7 +148,7 @@ func TestOptimisticFlip(t *testing.T) {
 		}},
 		{e: Polled{Watch: w, Update: playback.Update{Status: playback.Status{Item: song, At: now, Device: "Kitchen speaker"}}},
 			check: label("Play")},
-		{e: Clicked{menu.PlayPause}, acts: "Control Export", check: label("Pause")},
+		{e: Clicked{Item: menu.PlayPause}, acts: "Control Export", check: label("Pause")},
 		{e: Controlled{Action: Play, Err: premium}, acts: "Notify PollNow Export", notes: []string{"Could not play"},
 			check: func(t *testing.T, s State, fx []Effect) {
 				label("Play")(t, s, fx)
@@ -156,7 +156,7 @@ func TestOptimisticFlip(t *testing.T) {
 					t.Errorf("body %q", body)
 				}
 			}},
-		{e: Clicked{menu.Next}, acts: "Control"},
+		{e: Clicked{Item: menu.Next}, acts: "Control"},
 		{e: Controlled{Action: Next, Err: noDevice}, acts: "Notify PollNow", notes: []string{"Could not skip to the next track"},
 			check: func(t *testing.T, s State, fx []Effect) {
 				if body := notesIn(fx)[0].Body; !strings.Contains(body, "No device is playing") {
@@ -167,10 +167,10 @@ func TestOptimisticFlip(t *testing.T) {
 	t.Run("local player: its own signal settles it", func(t *testing.T) {
 		s := localState()
 		run(t, s, []step{
-			{e: Clicked{menu.PlayPause}, acts: "Control", check: label("Play")},
+			{e: Clicked{Item: menu.PlayPause}, acts: "Control", check: label("Play")},
 			{e: Controlled{Action: Pause, Local: true}},
 			{e: LocalChanged{localPlaying(song, false)}, acts: "WakeAt", check: label("Play")},
-			{e: Clicked{menu.PlayPause}, acts: "Control", check: label("Pause")},
+			{e: Clicked{Item: menu.PlayPause}, acts: "Control", check: label("Pause")},
 			{e: Controlled{Action: Play, Local: true, Err: errors.New("org.mpris.MediaPlayer2.spotify: no reply")},
 				notes: []string{"Could not play"}, acts: "Notify", check: label("Play")},
 		})
@@ -215,7 +215,7 @@ func TestLike(t *testing.T) {
 		{e: poll(song), acts: "CheckSaved", check: like("Save to Liked Songs")},
 		{e: poll(song), acts: ""}, // not per poll
 		{e: SavedKnown{URI: song.Key, Saved: true}, check: like("Remove from Liked Songs")},
-		{e: Clicked{menu.Like}, acts: "SetSaved", check: func(t *testing.T, s State, fx []Effect) {
+		{e: Clicked{Item: menu.Like}, acts: "SetSaved", check: func(t *testing.T, s State, fx []Effect) {
 			like("Save to Liked Songs")(t, s, fx)
 			if e := acts(fx)[0].(SetSaved); e.Saved || e.URI != song.Key {
 				t.Errorf("%+v", e)
@@ -229,7 +229,7 @@ func TestLike(t *testing.T) {
 				t.Errorf("local file: like row %+v", it)
 			}
 		}},
-		{e: Clicked{menu.Like}, acts: ""},
+		{e: Clicked{Item: menu.Like}, acts: ""},
 	})
 }
 
@@ -252,5 +252,39 @@ func TestRowsHoldStill(t *testing.T) {
 		if got := rows(s); got != want {
 			t.Errorf("after %v: rows %s, want %s", it.Kind, got, want)
 		}
+	}
+}
+
+// A menu holds still while it is open, so a click may come from a menu
+// that showed an item that has passed: it acts on what the user saw.
+func TestClickOnAHeldMenu(t *testing.T) {
+	shown := remoteState()
+	held := shown.Menu(now, "linux").Target
+	s, _ := Apply(shown, Polled{Watch: shown.Watch, Update: playback.Update{Status: playback.Status{
+		Item: other, Playing: false, At: now, Device: "Kitchen speaker"}}}, now)
+
+	_, fx := Apply(s, Clicked{Item: menu.Like, Shown: held}, now)
+	var set []SetSaved
+	for _, f := range acts(fx) {
+		if e, ok := f.(SetSaved); ok {
+			set = append(set, e)
+		}
+	}
+	if len(set) != 1 || set[0].URI != song.Key || !set[0].Saved {
+		t.Errorf("Like on a menu that showed %s: %+v, want it saved", song.Key, fx)
+	}
+	if after, _ := Apply(s, Clicked{Item: menu.Like, Shown: held}, now); after.Saved.URI == song.Key {
+		t.Errorf("the saved state of the current item became the shown one's: %+v", after.Saved)
+	}
+
+	_, fx = Apply(s, Clicked{Item: menu.Playing, Shown: held}, now)
+	if got := acts(fx); len(got) != 1 || got[0] != (OpenURL{song.URL}) {
+		t.Errorf("Playing on a menu that showed %s opens %+v", song.URL, got)
+	}
+
+	// The label said Pause; playback paused meanwhile: it stays paused.
+	_, fx = Apply(s, Clicked{Item: menu.PlayPause, Shown: held}, now)
+	if c := control(t, fx); c.Action != Pause {
+		t.Errorf("a click on Pause sends %v", c.Action)
 	}
 }

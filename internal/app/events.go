@@ -13,8 +13,11 @@ import (
 // this file.
 type Event interface{ event() }
 
-// Clicked: the user clicked a menu entry.
-type Clicked struct{ Item menu.ID }
+// Clicked: the user clicked a menu entry of a menu that showed Shown.
+type Clicked struct {
+	Item  menu.ID
+	Shown menu.Target
+}
 
 // MenuOpened: the panel opened the menu.
 type MenuOpened struct{}

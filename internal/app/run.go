@@ -30,7 +30,7 @@ const exitGrace = 3 * time.Second
 // Tray is the icon and its menu on screen (package trayicon).
 type Tray interface {
 	// Run shows first and blocks until Quit; see trayicon.Tray.Run.
-	Run(first menu.Menu, clicked func(menu.ID), opened, activated, ready func())
+	Run(first menu.Menu, clicked func(menu.ID, menu.Target), opened, activated, ready func())
 	// Show changes what is shown; only after ready.
 	Show(menu.Menu)
 	Quit()
@@ -195,7 +195,7 @@ func (r *Runner) publish() {
 }
 
 // clicked passes a click to the loop, waiting for it.
-func (r *Runner) clicked(id menu.ID) { r.post(Clicked{id}) }
+func (r *Runner) clicked(id menu.ID, shown menu.Target) { r.post(Clicked{Item: id, Shown: shown}) }
 
 // menuOpened passes an opening of the menu to the loop unless one is
 // waiting already: they mean the same.

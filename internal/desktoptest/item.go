@@ -133,15 +133,23 @@ func (i *Item) WaitMenu(want ...string) {
 			return true
 		}
 		if time.Since(opened) > reopenEvery {
-			i.Open()
+			i.Glance()
 			opened = time.Now()
 		}
 		return false
 	})
 }
 
+// Glance opens the menu and closes it again, as someone who looks at what
+// plays: an app sees the opening, and can show what it learns from it.
+func (i *Item) Glance() {
+	i.t.Helper()
+	i.Open()
+	i.Close()
+}
+
 // Open sends the event "opened" for the root menu, as a panel does when it
-// shows the menu.
+// shows the menu. An app may hold the menu still until Close.
 func (i *Item) Open() {
 	i.t.Helper()
 	i.event(0, "opened")

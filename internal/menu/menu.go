@@ -83,9 +83,24 @@ type Menu struct {
 	Items   [NumItems]Item
 	Icon    Icon
 	Tooltip string
+	// Target is what the entries about the current item act on.
+	Target Target
+}
+
+// Target is the current item as a menu shows it. A click acts on the menu
+// the user saw: a menu holds still while it is open, so the item may have
+// changed under it, and "Save to Liked Songs" must still save the song it
+// was shown with.
+type Target struct {
 	// URL is what clicking Playing opens; "" when the item has none (then
 	// Playing is disabled).
 	URL string
+	// Key is the item Like saves or removes; "" when it cannot be saved.
+	Key string
+	// Saved: Like removes the item rather than saving it.
+	Saved bool
+	// Playing: PlayPause pauses rather than plays.
+	Playing bool
 }
 
 // View is what the menu depends on. Text in it is already one safe line
@@ -157,8 +172,11 @@ func Build(s View, goos string) Menu {
 		// this line says where instead of "Checking Spotify…".
 		now = nowPlaying{line: s.FileProblem.Where}
 	}
-	m.URL = s.Playback.Item.URL
-	set(Playing, now.line, s.Connected, m.URL != "" && s.FileProblem.Where == "")
+	m.Target = Target{URL: s.Playback.Item.URL, Saved: s.Saved, Playing: s.Playback.Playing}
+	if Likeable(s.Playback.Item) {
+		m.Target.Key = s.Playback.Item.Key
+	}
+	set(Playing, now.line, s.Connected, m.Target.URL != "" && s.FileProblem.Where == "")
 	// Whatever follows whatever, the rows under Playing stay the same
 	// ones, so that a click aimed at one never lands on another.
 	loaded := s.Connected && loaded(s.Playback) && s.FileProblem.Where == ""

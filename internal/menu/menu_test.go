@@ -206,8 +206,8 @@ func checkConnected(t *testing.T, m Menu, w want) {
 	checkEntry(t, m, Autostart, "Launch at login", true)
 	checkEntry(t, m, Disconnect, "Disconnect", true)
 	checkEntry(t, m, Quit, "Quit", true)
-	if m.URL != w.url {
-		t.Errorf("URL = %q, want %q", m.URL, w.url)
+	if m.Target.URL != w.url {
+		t.Errorf("URL = %q, want %q", m.Target.URL, w.url)
 	}
 	if m.Icon != w.icon {
 		t.Errorf("icon = %v, want %v", m.Icon, w.icon)
@@ -396,5 +396,28 @@ func TestExpiryPhrase(t *testing.T) {
 		if got := ExpiryPhrase(days); got != want {
 			t.Errorf("ExpiryPhrase(%d) = %q, want %q", days, got, want)
 		}
+	}
+}
+
+func TestBuildTarget(t *testing.T) {
+	savedView := connected(paused(track))
+	savedView.Saved = true
+	for _, tc := range []struct {
+		name string
+		view View
+		want Target
+	}{
+		{"playing track", connected(playing(track)), Target{URL: track.URL, Key: track.Key, Playing: true}},
+		{"paused saved track", savedView, Target{URL: track.URL, Key: track.Key, Saved: true}},
+		{"episode", connected(playing(episode)), Target{URL: episode.URL, Key: episode.Key, Playing: true}},
+		{"local file: nothing to save", connected(playing(local)), Target{Playing: true}},
+		{"ad", connected(playing(ad)), Target{Playing: true}},
+		{"nothing", connected(paused(nothing)), Target{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Build(tc.view, "linux").Target; got != tc.want {
+				t.Errorf("Target = %+v, want %+v", got, tc.want)
+			}
+		})
 	}
 }

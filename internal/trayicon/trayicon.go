@@ -3,10 +3,8 @@
 // It holds no decisions: the caller builds each Menu with menu.Build and
 // hands it to Show, which changes only what differs from the last one.
 //
-// The menu is created once, in menu.Layout order, and afterwards only
-// retitled, shown, hidden, checked and enabled: systray's ResetMenu and
-// Remove close the entries' click channels, which would make the click
-// loops spin.
+// On Linux the menu itself is served over dbusmenu here rather than by
+// systray, so that it holds still while a panel shows it (see dbusMenu).
 package trayicon
 
 import (
@@ -21,8 +19,8 @@ import (
 
 // Tray is the tray icon; make it with New, then Run it once per process.
 type Tray struct {
+	platform
 	mu    sync.Mutex
-	items [menu.NumItems]*systray.MenuItem
 	shown menu.Menu
 	quit  chan struct{} // closed when Run ends
 	ready chan struct{} // closed once systray's ready callback ran
@@ -32,17 +30,19 @@ type Tray struct {
 func New() *Tray { return &Tray{quit: make(chan struct{}), ready: make(chan struct{})} }
 
 // Run shows the icon with menu first and blocks until Quit is called. Each
-// click on an entry is passed to clicked and each opening of the menu to
-// opened, on goroutines of their own; clicked may block (clicks then wait
-// rather than get lost), opened should not (panels send openings in
-// bursts). activated is told of a click on the icon itself from panels
-// that open the menu with the other button (see takeActivate). ready is
-// called once the menu exists: call Show only after that.
+// click on an entry is passed to clicked, with the Target of the menu the
+// user clicked in, and each opening of the menu to opened, on goroutines of
+// their own; clicked may block (clicks then wait rather than get lost),
+// opened should not (panels send openings in bursts). activated is told of
+// a click on the icon itself from panels that open the menu with the other
+// button (see start on Linux). ready is called once the menu exists: call
+// Show only after that.
 // Run must be called from the main goroutine: on Windows and macOS the
 // tray's message loop has to run on the thread the program started on.
-func (t *Tray) Run(first menu.Menu, clicked func(menu.ID), opened, activated, ready func()) {
+func (t *Tray) Run(first menu.Menu, clicked func(menu.ID, menu.Target), opened, activated, ready func()) {
 	t.mu.Lock()
 	t.shown = first
+	t.startPlatform(first)
 	t.mu.Unlock()
 	// On Linux systray derives the item's Id from the title it has when it
 	// registers, so the title is set before Run. (Windows has no title;
@@ -57,10 +57,8 @@ func (t *Tray) Run(first menu.Menu, clicked func(menu.ID), opened, activated, re
 		}
 		// systray answers no GetLayout call until this returns, so it
 		// only creates the entries and starts goroutines.
-		t.create(first, clicked)
-		go t.forwardOpened(opened)
+		t.start(clicked, opened, activated)
 		close(t.ready)
-		go takeActivate(activated)
 		go ready()
 	}, func() { close(t.quit) })
 }
@@ -94,59 +92,6 @@ func (t *Tray) Quit() {
 	}
 }
 
-func (t *Tray) create(m menu.Menu, clicked func(menu.ID)) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	for _, id := range menu.Layout {
-		if id == menu.Separator {
-			systray.AddSeparator()
-			continue
-		}
-		it := m.Items[id]
-		var mi *systray.MenuItem
-		if menu.Checkbox(id) {
-			mi = systray.AddMenuItemCheckbox(it.Label, "", it.Checked)
-		} else {
-			mi = systray.AddMenuItem(it.Label, "")
-		}
-		if !it.Enabled {
-			mi.Disable()
-		}
-		if !it.Visible {
-			mi.Hide()
-		}
-		t.items[id] = mi
-		go t.forward(id, mi.ClickedCh, clicked)
-	}
-}
-
-// forward passes clicks on. systray drops a click when nobody is receiving,
-// so this loop does nothing else; a slow consumer delays clicks rather than
-// losing the first one.
-func (t *Tray) forward(id menu.ID, from <-chan struct{}, to func(menu.ID)) {
-	for {
-		select {
-		case <-from:
-			to(id)
-		case <-t.quit:
-			return
-		}
-	}
-}
-
-// forwardOpened passes on menu openings, which systray also drops when
-// nobody is receiving.
-func (t *Tray) forwardOpened(to func()) {
-	for {
-		select {
-		case <-systray.TrayOpenedCh:
-			to()
-		case <-t.quit:
-			return
-		}
-	}
-}
-
 // Show shows m, touching only the entries, icon and tooltip that changed
 // since the last Show, so that panels redraw as little as possible.
 func (t *Tray) Show(m menu.Menu) {
@@ -161,33 +106,7 @@ func (t *Tray) Show(m menu.Menu) {
 	if m.Tooltip != t.shown.Tooltip {
 		systray.SetTooltip(m.Tooltip)
 	}
-	for id := range menu.NumItems {
-		was, now, mi := t.shown.Items[id], m.Items[id], t.items[id]
-		if now.Label != was.Label {
-			mi.SetTitle(now.Label)
-		}
-		if now.Enabled != was.Enabled {
-			if now.Enabled {
-				mi.Enable()
-			} else {
-				mi.Disable()
-			}
-		}
-		if now.Checked != was.Checked {
-			if now.Checked {
-				mi.Check()
-			} else {
-				mi.Uncheck()
-			}
-		}
-		if now.Visible != was.Visible {
-			if now.Visible {
-				mi.Show()
-			} else {
-				mi.Hide()
-			}
-		}
-	}
+	t.showEntries(m)
 	t.shown = m
 }
 
