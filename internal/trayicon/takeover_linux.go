@@ -44,13 +44,15 @@ func (t *Tray) takeOver(clicked func(menu.ID, menu.Target), opened, activated fu
 	// exports the menu's properties.
 	name := fmt.Sprintf("org.kde.StatusNotifierItem-%d-1", os.Getpid())
 	self := conn.Object(conn.Names()[0], menuPath)
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	// That takes a few milliseconds, which the menu waits for: look often.
+	for wait, deadline := time.Millisecond, time.Now().Add(10*time.Second); ; wait = min(2*wait, 20*time.Millisecond) {
 		if slices.Contains(conn.Names(), name) && self.Call(propsGet, 0, menuIface, "Status").Err == nil {
 			break
 		}
 		if time.Now().After(deadline) {
 			return errors.New("the tray item never took its bus name")
 		}
+		time.Sleep(wait)
 	}
 	if err := t.dm.export(conn, clicked, opened, t.quit); err != nil {
 		return err
