@@ -29,11 +29,11 @@ func waitCalls(t *testing.T, fake *fakespotify.Server, want ...string) {
 	testenv.WaitFor(t, "the requests "+strings.Join(want, ", "), func() bool { return slices.Equal(fake.Calls(), want) })
 }
 
-// Each menu item makes exactly its request to Spotify; the labels follow,
-// and Spotify's refusals are said in words.
-func TestTrayControls(t *testing.T) {
-	t.Parallel()
-	d := newDesk(t)
+// startControls starts the tray on d, logged in with every scope, playing
+// controlsPlaylist, and returns it once its menu shows One (the menu it
+// returns).
+func startControls(t *testing.T, d *desk) (*trayProc, *fakespotify.Server, []string) {
+	t.Helper()
 	fake := fakespotify.NewTestServer(t, fakespotify.Options{})
 	fake.SetPlaylist(controlsPlaylist)
 	h := trayHome(t, fake)
@@ -41,6 +41,15 @@ func TestTrayControls(t *testing.T) {
 	p := startTray(t, h, d)
 	one := connectedMenu(loadedRows("One — Ada", "First (disabled)", "Pause", saveSong)...)
 	p.item().WaitMenu(one...)
+	return p, fake, one
+}
+
+// Each menu item makes exactly its request to Spotify; the labels follow,
+// and Spotify's refusals are said in words.
+func TestTrayControls(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	p, fake, one := startControls(t, d)
 	// The library is asked once for the new track, and no command is sent.
 	testenv.WaitFor(t, "the library check", func() bool { return len(fake.Requests("/v1/me/library/contains")) == 1 })
 
@@ -214,13 +223,7 @@ func TestTrayMenuHoldsStill(t *testing.T) {
 	t.Parallel()
 	d := newDesk(t)
 	menuTraffic := desktoptest.WatchMessages(t, d.addr, "interface='com.canonical.dbusmenu'")
-	fake := fakespotify.NewTestServer(t, fakespotify.Options{})
-	fake.SetPlaylist(controlsPlaylist)
-	h := trayHome(t, fake)
-	h.seedLogin()
-	p := startTray(t, h, d)
-	one := connectedMenu(loadedRows("One — Ada", "First (disabled)", "Pause", saveSong)...)
-	p.item().WaitMenu(one...)
+	p, fake, one := startControls(t, d)
 
 	// Another device skips; the opening's poll finds the next track.
 	fake.Skip()
