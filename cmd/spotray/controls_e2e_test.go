@@ -110,6 +110,19 @@ func TestTrayControls(t *testing.T) {
 	checkNoTokensLeaked(t, p, fake)
 }
 
+// A left click on the icon, on panels that send Activate for it, plays or
+// pauses.
+func TestTrayIconClickPlaysAndPauses(t *testing.T) {
+	t.Parallel()
+	p, fake, one := startControls(t, newDesk(t))
+	p.item().Activate()
+	waitCalls(t, fake, "PUT /v1/me/player/pause")
+	p.item().WaitMenu(connectedMenu(loadedRows("Paused: One — Ada", "First (disabled)", "Play", saveSong)...)...)
+	p.item().Activate()
+	waitCalls(t, fake, "PUT /v1/me/player/pause", "PUT /v1/me/player/play")
+	p.item().WaitMenu(one...)
+}
+
 // A login made before spotray asked for control keeps working for what it
 // allows; the controls offer the new consent, and one click asks for it.
 func TestTrayOldLoginOffersControls(t *testing.T) {

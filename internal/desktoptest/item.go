@@ -190,6 +190,15 @@ func (i *Item) event(id int32, event string) {
 	}
 }
 
+// Activate clicks the icon itself, as panels that open the menu with the
+// other button (lxqt-panel, KDE) do on a left click.
+func (i *Item) Activate() {
+	i.t.Helper()
+	if err := i.conn.Object(i.Name, itemPath).Call(itemIface+".Activate", 0, int32(0), int32(0)).Err; err != nil {
+		i.t.Fatalf("Activate: %v", err)
+	}
+}
+
 // ToolTip reads the title of the item's tooltip.
 func (i *Item) ToolTip() string {
 	i.t.Helper()
