@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/godbus/dbus/v5"
+
+	"github.com/spotray/spotray/internal/dbusprops"
 )
 
 // Watched reports whether bus is the bus name of a player named in names:
@@ -65,7 +67,7 @@ func Watch(ctx context.Context, conn *dbus.Conn, names []string, changed func(*P
 		return nil
 	}
 	rules := []dbus.MatchOption{
-		dbus.WithMatchInterface("org.freedesktop.DBus.Properties"), dbus.WithMatchMember("PropertiesChanged"),
+		dbus.WithMatchInterface(dbusprops.Interface), dbus.WithMatchMember("PropertiesChanged"),
 		dbus.WithMatchObjectPath(ObjectPath), dbus.WithMatchArg(0, PlayerInterface),
 	}
 	if err := conn.AddMatchSignal(rules...); err != nil {
@@ -132,7 +134,7 @@ func (w *watcher) add(ctx context.Context, bus string) {
 // refresh reads all of p's Player properties.
 func (w *watcher) refresh(ctx context.Context, p *Player) {
 	var props map[string]dbus.Variant
-	if err := w.conn.Object(p.Bus, ObjectPath).CallWithContext(ctx, "org.freedesktop.DBus.Properties.GetAll", 0,
+	if err := w.conn.Object(p.Bus, ObjectPath).CallWithContext(ctx, dbusprops.Interface+".GetAll", 0,
 		PlayerInterface).Store(&props); err != nil {
 		return
 	}
@@ -169,7 +171,7 @@ func (w *watcher) take(ctx context.Context, sig *dbus.Signal) bool {
 			w.add(ctx, name)
 		}
 		return true
-	case "org.freedesktop.DBus.Properties.PropertiesChanged":
+	case dbusprops.Interface + ".PropertiesChanged":
 		bus, ok := w.owner[sig.Sender]
 		if !ok || sig.Path != ObjectPath {
 			return false

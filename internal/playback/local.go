@@ -60,7 +60,7 @@ func FromPlayer(p mpris.Player, at time.Time) (s Status, ok bool) {
 		it.Key = nameKey(it.Title, it.Artists)
 	}
 	if uri != "" && !it.Local {
-		it.URL = "https://open.spotify.com/" + strings.ReplaceAll(strings.TrimPrefix(uri, "spotify:"), ":", "/")
+		it.URL = openSpotify + strings.ReplaceAll(strings.TrimPrefix(uri, "spotify:"), ":", "/")
 	}
 	s.Item = it
 	return s, true
@@ -78,7 +78,7 @@ func spotifyURI(md mpris.Metadata) string {
 	if validURI(id) {
 		return id
 	}
-	if rest, ok := strings.CutPrefix(md.URL, "https://open.spotify.com/"); ok {
+	if rest, ok := strings.CutPrefix(md.URL, openSpotify); ok {
 		rest, _, _ = strings.Cut(rest, "?")
 		if id := "spotify:" + strings.ReplaceAll(rest, "/", ":"); validURI(id) {
 			return id
@@ -103,11 +103,12 @@ func validURI(s string) bool {
 	return false
 }
 
-// spotifyArt is where the Spotify client's art links point, and imageHost
-// what serves them.
+// openSpotify is Spotify's web address for an item (and, in the Spotify
+// client's art links, for an image); imageHost is what serves the images.
 const (
-	spotifyArt = "https://open.spotify.com/image/"
-	imageHost  = "https://i.scdn.co/image/"
+	openSpotify = "https://open.spotify.com/"
+	spotifyArt  = openSpotify + "image/"
+	imageHost   = "https://i.scdn.co/image/"
 )
 
 // artURL is the cover art link a browser or art cache can fetch.

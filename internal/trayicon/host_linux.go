@@ -18,6 +18,7 @@ const (
 	watcherName = "org.kde.StatusNotifierWatcher"
 	watcherPath = "/StatusNotifierWatcher"
 	itemPath    = "/StatusNotifierItem"
+	itemIface   = "org.kde.StatusNotifierItem" // also the prefix of the item's bus name
 )
 
 // dbusHost is the session bus the tray icon lives on.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/godbus/dbus/v5"
 
+	"github.com/spotray/spotray/internal/dbusprops"
 	"github.com/spotray/spotray/internal/menu"
 )
 
@@ -42,11 +43,11 @@ func (t *Tray) takeOver(clicked func(menu.ID, menu.Target), opened, activated fu
 	}
 	// systray requests its name after exporting its methods, and then
 	// exports the menu's properties.
-	name := fmt.Sprintf("org.kde.StatusNotifierItem-%d-1", os.Getpid())
+	name := fmt.Sprintf("%s-%d-1", itemIface, os.Getpid())
 	self := conn.Object(conn.Names()[0], menuPath)
 	// That takes a few milliseconds, which the menu waits for: look often.
 	for wait, deadline := time.Millisecond, time.Now().Add(10*time.Second); ; wait = min(2*wait, 20*time.Millisecond) {
-		if slices.Contains(conn.Names(), name) && self.Call(propsGet, 0, menuIface, "Status").Err == nil {
+		if slices.Contains(conn.Names(), name) && self.Call(dbusprops.Interface+".Get", 0, menuIface, "Status").Err == nil {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -62,14 +63,12 @@ func (t *Tray) takeOver(clicked func(menu.ID, menu.Target), opened, activated fu
 		"ContextMenu":       func(x, y int32) *dbus.Error { return &dbus.ErrMsgUnknownMethod },
 		"SecondaryActivate": func(x, y int32) *dbus.Error { return &dbus.ErrMsgUnknownMethod },
 		"Scroll":            func(delta int32, orientation string) *dbus.Error { return &dbus.ErrMsgUnknownMethod },
-	}, itemPath, "org.kde.StatusNotifierItem")
+	}, itemPath, itemIface)
 	if err != nil {
 		return fmt.Errorf("a click on the icon does nothing: %w", err)
 	}
 	return nil
 }
-
-const propsGet = "org.freedesktop.DBus.Properties.Get"
 
 // showEntries shows m's entries.
 func (t *Tray) showEntries(m menu.Menu) { t.dm.show(m, time.Now()) }
